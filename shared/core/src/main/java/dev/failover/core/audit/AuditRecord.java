@@ -1,0 +1,163 @@
+package dev.failover.core.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One audit record: a decision outcome or an input the controller refused. Versioned; field names
+ * map one-to-one to the BigQuery schema in snake_case.
+ *
+ * @param recordId deterministic: the same event and step give the same id, so redeliveries dedupe
+ * @param ts when the controller decided
+ * @param kind what happened
+ * @param trigger what caused it
+ * @param loadBalancer which load balancer, and its fingerprint before and after
+ * @param regions per-region settings before and after, with reasons
+ * @param rule the safety rule that shaped or stopped the change, if any
+ * @param dryRun true when nothing was (or would be) written
+ * @param outcome applied, failed or skipped
+ * @param error the error, for a failed outcome or a rejected input
+ * @param latencyMs from receipt of the trigger to this record
+ * @param controllerVersion the controller's version
+ * @param message a one-line summary for people
+ */
+public record AuditRecord(
+    String recordId,
+    Instant ts,
+    Kind kind,
+    Trigger trigger,
+    LoadBalancerRef loadBalancer,
+    List<RegionChange> regions,
+    Optional<String> rule,
+    boolean dryRun,
+    Outcome outcome,
+    Optional<String> error,
+    long latencyMs,
+    String controllerVersion,
+    String message) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public enum Kind {
+    /** Written before a load-balancer write; its outcome follows as a {@link #CHANGE}. */
+    INTENT,
+    /** A load-balancer write. */
+    CHANGE,
+    /** A safety rule stopped or limited a change. */
+    HOLD,
+    /** Every region is sick: the controller froze. */
+    PAGE,
+    /** The load balancer differs from what the controller last wrote. */
+    DRIFT,
+    /** Input that does not concern this controller, or came too late or twice. */
+    IGNORED,
+    /** Malformed or invalid input. */
+    REJECTED,
+    /** A pin or hold ran out. */
+    EXPIRED;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum Outcome {
+    APPLIED,
+    FAILED,
+    SKIPPED;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What caused a record. Strings are empty when they do not apply. */
+  public record Trigger(
+      String type,
+      String eventId,
+      Optional<String> incidentId,
+      Optional<String> policy,
+      Optional<String> buildId,
+      Optional<String> actor) {
+    public Trigger {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(eventId);
+      Objects.requireNonNull(incidentId);
+      Objects.requireNonNull(policy);
+      Objects.requireNonNull(buildId);
+      Objects.requireNonNull(actor);
+    }
+
+    public static Trigger of(String type, String eventId) {
+      return new Trigger(
+          type, eventId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  public record LoadBalancerRef(
+      String project,
+      String mode,
+      String resource,
+      Optional<String> fingerprintBefore,
+      Optional<String> fingerprintAfter) {
+    public LoadBalancerRef {
+      Objects.requireNonNull(project);
+      Objects.requireNonNull(mode);
+      Objects.requireNonNull(resource);
+      Objects.requireNonNull(fingerprintBefore);
+      Objects.requireNonNull(fingerprintAfter);
+    }
+  }
+
+  /** One region's setting before and after, and why. */
+  public record RegionChange(
+      String region,
+      String before,
+      String after,
+      int level,
+      String action,
+      String reason,
+      Optional<String> rule) {
+    public RegionChange {
+      Objects.requireNonNull(region);
+      Objects.requireNonNull(before);
+      Objects.requireNonNull(after);
+      Objects.requireNonNull(action);
+      Objects.requireNonNull(reason);
+      Objects.requireNonNull(rule);
+    }
+  }
+
+  public AuditRecord {
+    Objects.requireNonNull(recordId);
+    Objects.requireNonNull(ts);
+    Objects.requireNonNull(kind);
+    Objects.requireNonNull(trigger);
+    Objects.requireNonNull(loadBalancer);
+    regions = List.copyOf(regions);
+    Objects.requireNonNull(rule);
+    Objects.requireNonNull(outcome);
+    Objects.requireNonNull(error);
+    Objects.requireNonNull(controllerVersion);
+    Objects.requireNonNull(message);
+  }
+
+  /** A deterministic id from the parts that identify a record: event, kind and step. */
+  public static String recordId(String eventId, Kind kind, String step) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest =
+          sha.digest((eventId + "\n" + kind.wire() + "\n" + step).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always present", e);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.failover.core.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An input that changes the controller's memory. Each carries the id of its delivery (the Pub/Sub
+ * message id), so that a redelivery is recognised, and the time the source says it happened.
+ */
+public sealed interface ControllerEvent
+    permits ControllerEvent.IncidentEvent, ControllerEvent.BuildEvent, ControllerEvent.CommandEvent {
+
+  String eventId();
+
+  Region region();
+
+  /** When the source says this happened (not when it was delivered). */
+  Instant at();
+
+  /** The trigger type in audit records: {@code alert}, {@code build} or {@code command}. */
+  String type();
+
+  /** A Cloud Monitoring incident opened or closed. */
+  record IncidentEvent(
+      String eventId,
+      Region region,
+      String incidentId,
+      String policy,
+      Instant startedAt,
+      Optional<Instant> endedAt)
+      implements ControllerEvent {
+    public IncidentEvent {
+      Text.requireText(eventId, "event id", 256);
+      Objects.requireNonNull(region, "region");
+      // validates id, policy and times
+      new Incident(incidentId, policy, startedAt, endedAt);
+    }
+
+    public boolean opens() {
+      return endedAt.isEmpty();
+    }
+
+    @Override
+    public Instant at() {
+      return endedAt.orElse(startedAt);
+    }
+
+    @Override
+    public String type() {
+      return "alert";
+    }
+  }
+
+  /** A Cloud Build status change for a build that deploys to {@code region}. */
+  record BuildEvent(String eventId, Region region, String buildId, BuildStatus status, Instant at)
+      implements ControllerEvent {
+    public BuildEvent {
+      Text.requireText(eventId, "event id", 256);
+      Objects.requireNonNull(region, "region");
+      new BuildState(buildId, status, at);
+    }
+
+    @Override
+    public String type() {
+      return "build";
+    }
+  }
+
+  /** An operator command. */
+  record CommandEvent(
+      String eventId,
+      Region region,
+      Action action,
+      String actor,
+      String reason,
+      Optional<Duration> ttl,
+      boolean breakGlass,
+      Instant at)
+      implements ControllerEvent {
+
+    public static final Duration MIN_TTL = Duration.ofMinutes(1);
+    public static final Duration MAX_TTL = Duration.ofHours(72);
+
+    public enum Action {
+      DRAIN("drain"),
+      RESTORE("restore"),
+      PIN_SERVE("pin-serve"),
+      UNPIN("unpin");
+
+      private final String wire;
+
+      Action(String wire) {
+        this.wire = wire;
+      }
+
+      public String wire() {
+        return wire;
+      }
+
+      public boolean needsTtl() {
+        return this == DRAIN || this == PIN_SERVE;
+      }
+
+      public static Optional<Action> fromWire(String s) {
+        for (Action a : values()) {
+          if (a.wire.equals(s)) {
+            return Optional.of(a);
+          }
+        }
+        return Optional.empty();
+      }
+    }
+
+    public CommandEvent {
+      Text.requireText(eventId, "event id", 256);
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(action, "action");
+      Text.requireText(actor, "requested_by", 256);
+      Text.requireText(reason, "reason", Pin.MAX_REASON);
+      Objects.requireNonNull(ttl, "ttl");
+      Objects.requireNonNull(at, "issued_at");
+      if (action.needsTtl() && ttl.isEmpty()) {
+        throw new IllegalArgumentException("ttl is required for " + action.wire());
+      }
+      if (!action.needsTtl() && ttl.isPresent()) {
+        throw new IllegalArgumentException("ttl is only allowed for drain and pin-serve");
+      }
+      if (ttl.isPresent() && (ttl.get().compareTo(MIN_TTL) < 0 || ttl.get().compareTo(MAX_TTL) > 0)) {
+        throw new IllegalArgumentException(
+            "ttl must be between PT1M and PT72H, got " + ttl.get());
+      }
+      if (breakGlass && !action.needsTtl()) {
+        throw new IllegalArgumentException("break_glass only applies to drain and pin-serve");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "command";
+    }
+  }
+}

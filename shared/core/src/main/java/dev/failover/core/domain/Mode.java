@@ -1,0 +1,25 @@
+package dev.failover.core.domain;
+
+/**
+ * How the controller moves traffic on the load balancer.
+ *
+ * <ul>
+ *   <li>{@link #URL_MAP_WEIGHTS}: one backend service per region, listed in the URL map's {@code
+ *       weightedBackendServices}; weights are relative, 0..1000; draining sets a weight to 0.
+ *   <li>{@link #BACKEND_MEMBERSHIP}: one backend service, one serverless NEG backend per region;
+ *       draining removes the backend, restoring re-adds the exact same backend entry. Nothing in
+ *       between: no partial drains and no ramp.
+ *   <li>{@link #CAPACITY_SCALER}: one backend service whose backends support a balancing mode;
+ *       {@code capacityScaler} is 0 or 0.1..1.0, never 0 for a lone backend.
+ * </ul>
+ */
+public enum Mode {
+  URL_MAP_WEIGHTS,
+  BACKEND_MEMBERSHIP,
+  CAPACITY_SCALER;
+
+  /** True when the mode can serve a region at a fraction of its base (partial drain, ramp). */
+  public boolean supportsPartialLevels() {
+    return this != BACKEND_MEMBERSHIP;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.failover.core.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A manual override from an operator command, with an expiry.
+ *
+ * @param commandId the id of the command that set it (Pub/Sub message id)
+ * @param kind drain (keep out) or serve (keep in)
+ * @param actor who asked
+ * @param reason why, as the operator wrote it (at most 500 characters, no control characters)
+ * @param createdAt when the command was issued
+ * @param expiresAt when the pin stops counting
+ * @param breakGlass true when the operator asked to override the safety rules
+ */
+public record Pin(
+    String commandId,
+    Kind kind,
+    String actor,
+    String reason,
+    Instant createdAt,
+    Instant expiresAt,
+    boolean breakGlass) {
+
+  public static final int MAX_REASON = 500;
+
+  public enum Kind {
+    DRAIN,
+    SERVE
+  }
+
+  public Pin {
+    Text.requireText(commandId, "command id", 256);
+    Objects.requireNonNull(kind, "pin kind");
+    Text.requireText(actor, "requested_by", 256);
+    Text.requireText(reason, "reason", MAX_REASON);
+    Objects.requireNonNull(createdAt, "created_at");
+    Objects.requireNonNull(expiresAt, "expires_at");
+    if (!expiresAt.isAfter(createdAt)) {
+      throw new IllegalArgumentException("a pin must expire after it is created");
+    }
+  }
+
+  public boolean activeAt(Instant now) {
+    return now.isBefore(expiresAt);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.failover.core.domain;
+
+/**
+ * One region's setting on the load balancer, in the vocabulary of its {@link Mode}. Each variant
+ * checks the platform's range on construction.
+ */
+public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.Member {
+
+  /** True when the region receives traffic under this setting. */
+  boolean serving();
+
+  /** The mode this setting belongs to. */
+  Mode mode();
+
+  /** A human-readable value such as {@code weight=250}, {@code scaler=0.25} or {@code in}. */
+  String display();
+
+  /** URL-map weight in {@code weightedBackendServices}: 0..1000, relative to the others. */
+  record Weight(int value) implements Setting {
+    public static final int MAX = 1000;
+
+    public Weight {
+      if (value < 0 || value > MAX) {
+        throw new IllegalArgumentException("weight must be in 0..1000, got " + value);
+      }
+    }
+
+    @Override
+    public boolean serving() {
+      return value > 0;
+    }
+
+    @Override
+    public Mode mode() {
+      return Mode.URL_MAP_WEIGHTS;
+    }
+
+    @Override
+    public String display() {
+      return Integer.toString(value);
+    }
+  }
+
+  /**
+   * Backend {@code capacityScaler}: 0 or 0.1..1.0, held in thousandths so that equality is exact.
+   */
+  record Scaler(int milli) implements Setting {
+    public Scaler {
+      if (milli != 0 && (milli < 100 || milli > 1000)) {
+        throw new IllegalArgumentException(
+            "capacityScaler must be 0 or in 0.1..1.0, got " + (milli / 1000.0));
+      }
+    }
+
+    public static Scaler of(double value) {
+      return new Scaler((int) Math.round(value * 1000));
+    }
+
+    public double value() {
+      return milli / 1000.0;
+    }
+
+    @Override
+    public boolean serving() {
+      return milli > 0;
+    }
+
+    @Override
+    public Mode mode() {
+      return Mode.CAPACITY_SCALER;
+    }
+
+    @Override
+    public String display() {
+      return String.format(java.util.Locale.ROOT, "%.3f", value()).replaceAll("0+$", "0");
+    }
+  }
+
+  /** Backend membership: present in the backend service's {@code backends[]} or removed. */
+  record Member(boolean present) implements Setting {
+    @Override
+    public boolean serving() {
+      return present;
+    }
+
+    @Override
+    public Mode mode() {
+      return Mode.BACKEND_MEMBERSHIP;
+    }
+
+    @Override
+    public String display() {
+      return present ? "in" : "out";
+    }
+  }
+}

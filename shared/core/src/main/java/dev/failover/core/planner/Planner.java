@@ -1,0 +1,587 @@
+package dev.failover.core.planner;
+
+import dev.failover.core.domain.BuildState;
+import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Incident;
+import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Pin;
+import dev.failover.core.domain.Policy;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionMemory;
+import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Topology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Turns what the controller knows into the load-balancer config it wants. One pure function,
+ * {@link #plan}: no I/O, no clock reads (time is a parameter), deterministic.
+ *
+ * <h2>Wanted out</h2>
+ *
+ * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a failed build
+ * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}),
+ * or an open incident. An unexpired force-serve pin keeps it in whatever else says. Precedence:
+ * manual &gt; build &gt; alert. A region that turns unhealthy during its restore ramp is wanted out
+ * again (a relapse).
+ *
+ * <h2>Drains and the safety rules</h2>
+ *
+ * Candidates are taken in order: break-glass pins first, then manual, build, alert, relapse; within
+ * a source the earliest first (the earliest incident is the worst). Each candidate is checked
+ * against the levels already planned:
+ *
+ * <ol>
+ *   <li>{@link Rule#ALL_REGIONS_SICK}: when every region is wanted out, the controller freezes —
+ *       nothing changes — and the plan carries a page-worthy reason.
+ *   <li>{@link Rule#MIN_SERVING_REGIONS}: at least {@code minServingRegions} other regions must keep
+ *       serving, else hold.
+ *   <li>{@link Rule#MAX_DRAINED_FRACTION}: the drained share of total declared capacity
+ *       (Σ capacity × (1 − level)) may not pass {@code maxDrainedFraction}, else hold.
+ *   <li>{@link Rule#HEADROOM}: traffic splits in proportion to effective weights {@code e = base ×
+ *       level}; every other serving region j must keep {@code expectedRps × e_j / Σe ≤ capacity_j ×
+ *       headroom}. With W the other regions' effective weight, the candidate c must keep {@code
+ *       level_c ≥ max_j (expectedRps × e_j / (headroom × capacity_j) − W) / base_c}. Zero or less:
+ *       drain fully; between zero and the current level: drain partially (modes with partial
+ *       levels); otherwise hold.
+ *   <li>{@link Rule#BREAK_GLASS}: a break-glass drain skips 1–4 but never takes the last serving
+ *       region off ({@link Rule#LAST_REGION}); the platform rejects that config anyway.
+ * </ol>
+ *
+ * <h2>Restore</h2>
+ *
+ * A region that nothing wants out is restored once health has said HEALTHY, without a break, for
+ * the restore hold, counted from the later of the drain and the start of the healthy run. NO_DATA
+ * is never healthy. The hold is {@code restoreAfter × 2^flaps}, capped at {@code maxRestoreHold},
+ * where flaps counts the drains in a row that came within {@code flapWindow} of the previous
+ * restore ({@link Rule#FLAP_DAMPING}). The restore ramps through {@code rampSteps} (from the first
+ * step above the current level), each held for {@code stepDwell} and taken only on a HEALTHY check;
+ * NO_DATA pauses the ramp, UNHEALTHY drains at once (subject to the safety rules). {@link
+ * Mode#BACKEND_MEMBERSHIP} has no partial levels: it restores in one step after the hold.
+ *
+ * <h2>Output</h2>
+ *
+ * The plan holds the target config (every region at its planned level), a decision with a reason
+ * for every region, the rule that shaped it, and the region states to remember. A target equal to
+ * the observed config is a no-op.
+ */
+public final class Planner {
+
+  private static final double EPSILON = 1e-9;
+
+  private Planner() {}
+
+  /** Why a region is wanted out. Sources in precedence order. */
+  enum Source {
+    MANUAL,
+    BUILD,
+    ALERT,
+    RELAPSE
+  }
+
+  record Want(Source source, String reason, Instant since, boolean breakGlass) {}
+
+  /** The verdict on one region: wanted out, kept in by a pin, or neither. */
+  record Verdict(Optional<Want> out, Optional<Pin> forcedIn, Optional<Instant> pinExpiry) {}
+
+  /**
+   * Plans the load-balancer config.
+   *
+   * @param memory the controller's memory
+   * @param observed the config the load balancer has now; must name exactly the topology's regions
+   * @param topology the load balancer and its regions
+   * @param policy the rules' knobs
+   * @param health per region; a region without an entry has no data
+   * @param now the time of the decision
+   */
+  public static Plan plan(
+      ControllerMemory memory,
+      LbConfig observed,
+      Topology topology,
+      Policy policy,
+      Map<Region, Health> health,
+      Instant now) {
+    if (observed.mode() != topology.mode()) {
+      throw new IllegalArgumentException(
+          "observed config is " + observed.mode() + " but the topology is " + topology.mode());
+    }
+    if (!observed.settings().keySet().equals(new HashSet<>(topology.regionNames()))) {
+      throw new IllegalArgumentException(
+          "observed config names regions "
+              + observed.settings().keySet()
+              + " but the topology names "
+              + topology.regionNames());
+    }
+    return new Run(memory, observed, topology, policy, health, now).plan();
+  }
+
+  /** The verdict on one region's memory at {@code now}. */
+  static Verdict verdict(RegionMemory m, Policy policy, Instant now) {
+    Optional<Pin> pin = m.pin().filter(p -> p.activeAt(now));
+    Optional<Instant> expiry = pin.map(Pin::expiresAt);
+    if (pin.isPresent() && pin.get().kind() == Pin.Kind.SERVE) {
+      return new Verdict(Optional.empty(), pin, expiry);
+    }
+    if (pin.isPresent()) {
+      Pin p = pin.get();
+      return new Verdict(
+          Optional.of(
+              new Want(
+                  Source.MANUAL,
+                  (p.breakGlass() ? "break-glass manual drain by " : "manual drain by ")
+                      + p.actor()
+                      + " until "
+                      + p.expiresAt()
+                      + ": "
+                      + p.reason(),
+                  p.createdAt(),
+                  p.breakGlass())),
+          Optional.empty(),
+          expiry);
+    }
+    if (m.build().isPresent()) {
+      BuildState b = m.build().get();
+      if (b.status().failed()) {
+        return wantOut(Source.BUILD, "build " + b.buildId() + " ended " + b.status(), b.at());
+      }
+      if (policy.drainOnDeploy() && !b.status().terminal()) {
+        return wantOut(Source.BUILD, "build " + b.buildId() + " is deploying", b.at());
+      }
+    }
+    Optional<Incident> earliest =
+        m.incidents().values().stream()
+            .filter(Incident::isOpen)
+            .min(Comparator.comparing(Incident::startedAt).thenComparing(Incident::id));
+    if (earliest.isPresent()) {
+      Incident i = earliest.get();
+      long open = m.incidents().values().stream().filter(Incident::isOpen).count();
+      return wantOut(
+          Source.ALERT,
+          "incident "
+              + i.id()
+              + " ("
+              + i.policy()
+              + ") open since "
+              + i.startedAt()
+              + (open > 1 ? " and " + (open - 1) + " more" : ""),
+          i.startedAt());
+    }
+    return new Verdict(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  private static Verdict wantOut(Source source, String reason, Instant since) {
+    return new Verdict(
+        Optional.of(new Want(source, reason, since, false)), Optional.empty(), Optional.empty());
+  }
+
+  /** One planning run; mutable scratch state, never shared. */
+  private static final class Run {
+    private final ControllerMemory memory;
+    private final LbConfig observed;
+    private final Topology topology;
+    private final Policy policy;
+    private final Map<Region, Health> health;
+    private final Instant now;
+
+    private final Map<Region, Integer> level = new TreeMap<>();
+    private final Map<Region, RegionState> next = new TreeMap<>();
+    private final Map<Region, Draft> drafts = new TreeMap<>();
+    private final Map<Region, Verdict> verdicts = new TreeMap<>();
+
+    /** A decision being drafted. */
+    private record Draft(
+        Action action,
+        String reason,
+        Optional<Rule> rule,
+        Optional<String> wantedOut,
+        Optional<Instant> nextActionAt) {}
+
+    Run(
+        ControllerMemory memory,
+        LbConfig observed,
+        Topology topology,
+        Policy policy,
+        Map<Region, Health> health,
+        Instant now) {
+      this.memory = memory;
+      this.observed = observed;
+      this.topology = topology;
+      this.policy = policy;
+      this.health = health;
+      this.now = now;
+    }
+
+    Plan plan() {
+      List<Region> regions = topology.regionNames();
+      for (Region r : regions) {
+        RegionState st = memory.region(r).state();
+        level.put(r, st.level());
+        next.put(r, st);
+        verdicts.put(r, verdict(memory.region(r), policy, now));
+      }
+      boolean allOut = regions.stream().allMatch(r -> verdicts.get(r).out().isPresent());
+
+      List<Candidate> candidates = new ArrayList<>();
+      for (Region r : regions) {
+        Verdict v = verdicts.get(r);
+        if (v.out().isPresent()) {
+          Want w = v.out().get();
+          if (level.get(r) > 0) {
+            candidates.add(new Candidate(r, w, v.pinExpiry()));
+          } else {
+            decide(r, Action.KEEP, "drained: " + w.reason(), Optional.empty(), Optional.of(w.reason()), v.pinExpiry());
+          }
+        } else {
+          restoreOrKeep(r, v).ifPresent(candidates::add);
+        }
+      }
+
+      candidates.sort(
+          Comparator.comparing((Candidate c) -> !c.want().breakGlass())
+              .thenComparing(c -> c.want().source())
+              .thenComparing(c -> c.want().since())
+              .thenComparing(Candidate::region));
+      for (Candidate c : candidates) {
+        drain(c, allOut);
+      }
+
+      Optional<String> page = Optional.empty();
+      if (allOut) {
+        page =
+            Optional.of(
+                "all "
+                    + regions.size()
+                    + " regions are wanted out; the controller froze and changes nothing until"
+                    + " one recovers or an operator acts (break-glass)");
+      }
+
+      LbConfig target = topology.configFor(level);
+      List<RegionDecision> decisions = new ArrayList<>();
+      for (Region r : regions) {
+        Draft d = drafts.get(r);
+        decisions.add(
+            new RegionDecision(
+                r,
+                observed.setting(r),
+                target.setting(r),
+                level.get(r),
+                d.action(),
+                d.reason(),
+                d.rule(),
+                d.wantedOut(),
+                d.nextActionAt()));
+      }
+      return new Plan(now, observed, target, decisions, page, next);
+    }
+
+    private record Candidate(Region region, Want want, Optional<Instant> pinExpiry) {}
+
+    private void decide(
+        Region r,
+        Action action,
+        String reason,
+        Optional<Rule> rule,
+        Optional<String> wantedOut,
+        Optional<Instant> nextActionAt) {
+      drafts.put(r, new Draft(action, reason, rule, wantedOut, nextActionAt));
+    }
+
+    /** Restores, ramps or keeps a region that nothing wants out; returns a relapse candidate. */
+    private Optional<Candidate> restoreOrKeep(Region r, Verdict v) {
+      RegionState st = next.get(r);
+      Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
+      if (v.forcedIn().isPresent()) {
+        Pin p = v.forcedIn().get();
+        String why = "force-serve pin by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason();
+        if (st.phase() == RegionState.Phase.SERVING) {
+          decide(r, Action.KEEP, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
+        } else {
+          serve(r, st);
+          decide(r, Action.SERVE, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
+        }
+        return Optional.empty();
+      }
+      switch (st.phase()) {
+        case SERVING -> decide(
+            r, Action.KEEP, "serving; nothing wants it out", Optional.empty(), Optional.empty(), Optional.empty());
+        case OUT -> restore(r, st, h);
+        case RAMPING -> {
+          return ramp(r, st, h);
+        }
+      }
+      return Optional.empty();
+    }
+
+    private void restore(Region r, RegionState st, Health h) {
+      if (!h.healthy()) {
+        Rule rule = h.status() == Health.Status.NO_DATA ? Rule.NO_HEALTH_DATA : Rule.UNHEALTHY;
+        decide(
+            r,
+            Action.HOLD,
+            "nothing wants it out, but health is " + h.status() + "; waiting for HEALTHY",
+            Optional.of(rule),
+            Optional.empty(),
+            Optional.empty());
+        return;
+      }
+      Duration hold = policy.restoreHold(st.flapCount());
+      Instant healthyFrom = h.since().isAfter(st.since()) ? h.since() : st.since();
+      Instant restoreAt = healthyFrom.plus(hold);
+      if (now.isBefore(restoreAt)) {
+        Rule rule = st.flapCount() > 0 ? Rule.FLAP_DAMPING : Rule.RESTORE_HOLD;
+        decide(
+            r,
+            Action.HOLD,
+            "healthy since "
+                + healthyFrom
+                + "; restore hold "
+                + minutes(hold)
+                + (st.flapCount() > 0 ? " (doubled " + st.flapCount() + "x for flapping)" : "")
+                + " ends "
+                + restoreAt,
+            Optional.of(rule),
+            Optional.empty(),
+            Optional.of(restoreAt));
+        return;
+      }
+      if (!topology.mode().supportsPartialLevels()) {
+        serve(r, st);
+        decide(
+            r,
+            Action.SERVE,
+            "healthy for " + minutes(hold) + "; restored in one step (" + topology.mode() + ")",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+        return;
+      }
+      int step = firstStepAbove(st.level());
+      stepTo(r, st, step, "healthy for " + minutes(hold) + "; restore begins");
+    }
+
+    private Optional<Candidate> ramp(Region r, RegionState st, Health h) {
+      int current = policy.rampSteps().get(st.rampStep());
+      if (h.status() == Health.Status.UNHEALTHY) {
+        return Optional.of(
+            new Candidate(
+                r,
+                new Want(
+                    Source.RELAPSE,
+                    "unhealthy since " + h.since() + " during the restore ramp (relapse)",
+                    h.since(),
+                    false),
+                Optional.empty()));
+      }
+      if (h.status() == Health.Status.NO_DATA) {
+        decide(
+            r,
+            Action.HOLD,
+            "ramp paused at " + percent(current) + ": no health data",
+            Optional.of(Rule.NO_HEALTH_DATA),
+            Optional.empty(),
+            Optional.empty());
+        return Optional.empty();
+      }
+      Instant nextStepAt = st.since().plus(policy.stepDwell());
+      if (now.isBefore(nextStepAt)) {
+        decide(
+            r,
+            Action.KEEP,
+            "ramp step " + (st.rampStep() + 1) + " of " + policy.rampSteps().size() + " at " + percent(current) + " until " + nextStepAt,
+            Optional.of(Rule.RAMP_DWELL),
+            Optional.empty(),
+            Optional.of(nextStepAt));
+        return Optional.empty();
+      }
+      stepTo(r, st, st.rampStep() + 1, "healthy after " + minutes(policy.stepDwell()) + " at " + percent(current));
+      return Optional.empty();
+    }
+
+    private void stepTo(Region r, RegionState st, int step, String why) {
+      int target = policy.rampSteps().get(step);
+      if (target == Topology.FULL) {
+        serve(r, st);
+        decide(r, Action.SERVE, why + "; back to 100%", Optional.empty(), Optional.empty(), Optional.empty());
+      } else {
+        level.put(r, target);
+        next.put(r, st.ramping(step, target, now));
+        decide(
+            r,
+            Action.RAMP,
+            why + "; ramp step " + (step + 1) + " of " + policy.rampSteps().size() + " at " + percent(target),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(now.plus(policy.stepDwell())));
+      }
+    }
+
+    private void serve(Region r, RegionState st) {
+      level.put(r, Topology.FULL);
+      next.put(r, st.serving(now));
+    }
+
+    private int firstStepAbove(int currentLevel) {
+      List<Integer> steps = policy.rampSteps();
+      for (int i = 0; i < steps.size(); i++) {
+        if (steps.get(i) > currentLevel) {
+          return i;
+        }
+      }
+      return steps.size() - 1;
+    }
+
+    private void drain(Candidate c, boolean allOut) {
+      Region r = c.region();
+      Want w = c.want();
+      Optional<String> wanted = Optional.of(w.reason());
+      int current = level.get(r);
+      long othersServing =
+          level.entrySet().stream().filter(e -> !e.getKey().equals(r) && e.getValue() > 0).count();
+      if (w.breakGlass()) {
+        if (othersServing < 1) {
+          hold(c, Rule.LAST_REGION, "it is the last serving region; even break-glass cannot remove it");
+        } else {
+          setOut(r, 0);
+          decide(r, Action.DRAIN, w.reason(), Optional.of(Rule.BREAK_GLASS), wanted, c.pinExpiry());
+        }
+        return;
+      }
+      if (allOut) {
+        hold(c, Rule.ALL_REGIONS_SICK, "every region is wanted out; frozen");
+        return;
+      }
+      if (othersServing < policy.minServingRegions()) {
+        hold(
+            c,
+            Rule.MIN_SERVING_REGIONS,
+            "only " + othersServing + " other region(s) serve; minServingRegions is " + policy.minServingRegions());
+        return;
+      }
+      double total = topology.totalCapacityRps();
+      double drainedOthers = 0;
+      for (RegionSpec s : topology.regions()) {
+        if (!s.region().equals(r)) {
+          drainedOthers += s.capacityRps() * (Topology.FULL - level.get(s.region())) / Topology.FULL;
+        }
+      }
+      double drainedAfter = drainedOthers + topology.spec(r).capacityRps();
+      if (drainedAfter > policy.maxDrainedFraction() * total + EPSILON) {
+        hold(
+            c,
+            Rule.MAX_DRAINED_FRACTION,
+            String.format(
+                java.util.Locale.ROOT,
+                "draining it would leave %.0f%% of capacity drained; maxDrainedFraction is %.0f%%",
+                100 * drainedAfter / total,
+                100 * policy.maxDrainedFraction()));
+        return;
+      }
+      int minLevel = headroomMinLevel(r);
+      if (minLevel <= 0) {
+        setOut(r, 0);
+        decide(r, Action.DRAIN, w.reason(), Optional.empty(), wanted, c.pinExpiry());
+      } else if (topology.mode().supportsPartialLevels() && minLevel < current) {
+        setOut(r, minLevel);
+        decide(
+            r,
+            Action.PARTIAL_DRAIN,
+            w.reason()
+                + "; drained only to "
+                + percent(minLevel)
+                + " so that the other regions stay under "
+                + percent((int) Math.round(policy.headroom() * Topology.FULL))
+                + " of their capacity",
+            Optional.of(Rule.HEADROOM),
+            wanted,
+            c.pinExpiry());
+      } else {
+        hold(
+            c,
+            Rule.HEADROOM,
+            "the other regions would pass "
+                + percent((int) Math.round(policy.headroom() * Topology.FULL))
+                + " of their declared capacity");
+      }
+    }
+
+    private void hold(Candidate c, Rule rule, String why) {
+      decide(
+          c.region(),
+          Action.HOLD,
+          c.want().reason() + "; held: " + why,
+          Optional.of(rule),
+          Optional.of(c.want().reason()),
+          c.pinExpiry());
+    }
+
+    /**
+     * The least level (thousandths, rounded up) region {@code r} must keep so that every other
+     * serving region stays within headroom; 0 or less means a full drain is safe.
+     */
+    private int headroomMinLevel(Region r) {
+      double expected = topology.expectedRps();
+      if (expected <= 0) {
+        return 0;
+      }
+      double others = 0;
+      for (RegionSpec s : topology.regions()) {
+        if (!s.region().equals(r)) {
+          others += effective(s);
+        }
+      }
+      double need = Double.NEGATIVE_INFINITY;
+      for (RegionSpec s : topology.regions()) {
+        double e = effective(s);
+        if (s.region().equals(r) || e <= 0) {
+          continue;
+        }
+        double allowed = policy.headroom() * s.capacityRps();
+        need = Math.max(need, expected * e / allowed - others);
+      }
+      if (need == Double.NEGATIVE_INFINITY) {
+        return Topology.FULL + 1;
+      }
+      double fraction = need / topology.spec(r).baseWeight();
+      if (fraction <= EPSILON) {
+        return 0;
+      }
+      return (int) Math.min(Topology.FULL + 1, Math.ceil(fraction * Topology.FULL - EPSILON));
+    }
+
+    private double effective(RegionSpec s) {
+      return (double) s.baseWeight() * level.get(s.region()) / Topology.FULL;
+    }
+
+    private void setOut(Region r, int newLevel) {
+      RegionState st = next.get(r);
+      int flaps = st.flapCount();
+      if (st.phase() != RegionState.Phase.OUT) {
+        boolean flapped =
+            st.lastRestoreAt().isPresent()
+                && !now.isAfter(st.lastRestoreAt().get().plus(policy.flapWindow()));
+        flaps = flapped ? st.flapCount() + 1 : 0;
+      }
+      level.put(r, newLevel);
+      next.put(r, st.out(newLevel, now, flaps));
+    }
+  }
+
+  static String percent(int level) {
+    return (level % 10 == 0 ? Integer.toString(level / 10) : String.format(java.util.Locale.ROOT, "%.1f", level / 10.0)) + "%";
+  }
+
+  static String minutes(Duration d) {
+    long s = d.getSeconds();
+    return s % 60 == 0 ? (s / 60) + " min" : s + " s";
+  }
+}

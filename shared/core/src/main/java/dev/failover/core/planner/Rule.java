@@ -1,0 +1,36 @@
+package dev.failover.core.planner;
+
+import java.util.Locale;
+
+/** The rules that can shape or stop a change; their wire names appear in audit records. */
+public enum Rule {
+  /** At least {@code minServingRegions} keep serving. */
+  MIN_SERVING_REGIONS,
+  /** Drains stop at {@code maxDrainedFraction} of total declared capacity. */
+  MAX_DRAINED_FRACTION,
+  /** Survivors must stay under declared capacity × headroom; drains may be partial. */
+  HEADROOM,
+  /** Every region is wanted out: freeze and page. */
+  ALL_REGIONS_SICK,
+  /** Even a break-glass drain cannot take the last serving region off the load balancer. */
+  LAST_REGION,
+  /** A region is restored only after it has been healthy for {@code restoreAfter}. */
+  RESTORE_HOLD,
+  /** The restore hold doubled because the region flapped. */
+  FLAP_DAMPING,
+  /** No health data: never taken as healthy. */
+  NO_HEALTH_DATA,
+  /** Health says unhealthy. */
+  UNHEALTHY,
+  /** A ramp step holds for {@code stepDwell}. */
+  RAMP_DWELL,
+  /** An operator's break-glass command overrode the safety rules. */
+  BREAK_GLASS,
+  /** An operator's force-serve pin keeps the region in. */
+  FORCE_SERVE;
+
+  /** The name used in audit records and logs, e.g. {@code min_serving_regions}. */
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
