@@ -72,7 +72,8 @@ public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.
 
     @Override
     public String display() {
-      return String.format(java.util.Locale.ROOT, "%.3f", value()).replaceAll("0+$", "0");
+      String s = java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
+      return s.contains(".") ? s : s + ".0";
     }
   }
 
