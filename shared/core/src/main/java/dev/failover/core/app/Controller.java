@@ -118,7 +118,13 @@ public final class Controller {
         || recorded.effect() == ControllerMemory.Effect.STALE) {
       records.add(
           inputRecord(
-              Kind.IGNORED, trigger, now, received, recorded.effect().name().toLowerCase(java.util.Locale.ROOT) + ": " + recorded.detail()));
+              Kind.IGNORED,
+              trigger,
+              now,
+              received,
+              recorded.effect().name().toLowerCase(java.util.Locale.ROOT)
+                  + ": "
+                  + recorded.detail()));
     }
     Result r = reconcile(trigger, now, false, received);
     records.addAll(r.records());
@@ -173,7 +179,9 @@ public final class Controller {
               ControllerMemory.Pruned p = m.prune(now, settings.incidentRetention());
               return new StateStore.Change<>(p.memory(), p);
             });
-    pruned.expiredPins().forEach((region, pin) -> records.add(expired(trigger, now, received, region, pin)));
+    pruned
+        .expiredPins()
+        .forEach((region, pin) -> records.add(expired(trigger, now, received, region, pin)));
 
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
@@ -192,22 +200,71 @@ public final class Controller {
         return new Result(Optional.empty(), plan, false, records);
       }
       String step = "attempt-" + attempt;
-      records.add(write(changeRecord(Kind.INTENT, trigger, plan, now, received, observed, Optional.empty(), Outcome.SKIPPED, Optional.empty(), step)));
+      records.add(
+          write(
+              changeRecord(
+                  Kind.INTENT,
+                  trigger,
+                  plan,
+                  now,
+                  received,
+                  observed,
+                  Optional.empty(),
+                  Outcome.SKIPPED,
+                  Optional.empty(),
+                  step)));
       try {
         String after = loadBalancer.apply(plan.target(), observed.fingerprint());
-        records.add(write(changeRecord(Kind.CHANGE, trigger, plan, now, received, observed, Optional.of(after), Outcome.APPLIED, Optional.empty(), step)));
+        records.add(
+            write(
+                changeRecord(
+                    Kind.CHANGE,
+                    trigger,
+                    plan,
+                    now,
+                    received,
+                    observed,
+                    Optional.of(after),
+                    Outcome.APPLIED,
+                    Optional.empty(),
+                    step)));
         records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(after)));
         remember(memory, plan);
         return new Result(Optional.empty(), plan, true, records);
       } catch (StaleFingerprintException e) {
-        records.add(write(changeRecord(Kind.CHANGE, trigger, plan, now, received, observed, Optional.empty(), Outcome.FAILED, Optional.of("stale fingerprint: " + e.getMessage()), step)));
+        records.add(
+            write(
+                changeRecord(
+                    Kind.CHANGE,
+                    trigger,
+                    plan,
+                    now,
+                    received,
+                    observed,
+                    Optional.empty(),
+                    Outcome.FAILED,
+                    Optional.of("stale fingerprint: " + e.getMessage()),
+                    step)));
         if (attempt >= settings.maxAttempts()) {
           throw new TransientException(
-              "load balancer changed under us " + attempt + " times in a row; giving up for now", e);
+              "load balancer changed under us " + attempt + " times in a row; giving up for now",
+              e);
         }
         backoff(trigger, attempt);
       } catch (RuntimeException e) {
-        records.add(write(changeRecord(Kind.CHANGE, trigger, plan, now, received, observed, Optional.empty(), Outcome.FAILED, Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()), step)));
+        records.add(
+            write(
+                changeRecord(
+                    Kind.CHANGE,
+                    trigger,
+                    plan,
+                    now,
+                    received,
+                    observed,
+                    Optional.empty(),
+                    Outcome.FAILED,
+                    Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()),
+                    step)));
         throw e;
       }
     }
@@ -268,7 +325,8 @@ public final class Controller {
       Optional<String> fingerprintAfter) {
     Map<String, String> current = new TreeMap<>();
     for (RegionDecision d : plan.holds()) {
-      current.put(d.region().name(), d.action().wire() + ":" + d.rule().map(r -> r.wire()).orElse(""));
+      current.put(
+          d.region().name(), d.action().wire() + ":" + d.rule().map(r -> r.wire()).orElse(""));
     }
     plan.page().ifPresent(p -> current.put("page", "page"));
     List<AuditRecord> out = new ArrayList<>();
@@ -319,10 +377,12 @@ public final class Controller {
     return out;
   }
 
-  private AuditRecord expired(Trigger trigger, Instant now, Instant received, Region region, Pin pin) {
+  private AuditRecord expired(
+      Trigger trigger, Instant now, Instant received, Region region, Pin pin) {
     return write(
         new AuditRecord(
-            AuditRecord.recordId(trigger.eventId(), Kind.EXPIRED, region.name() + "/" + pin.commandId()),
+            AuditRecord.recordId(
+                trigger.eventId(), Kind.EXPIRED, region.name() + "/" + pin.commandId()),
             now,
             Kind.EXPIRED,
             trigger,
@@ -367,7 +427,9 @@ public final class Controller {
             .map(r -> r.wire())
             .findFirst();
     String summary =
-        (kind == Kind.INTENT ? "about to write " : outcome == Outcome.APPLIED ? "wrote " : "failed to write ")
+        (kind == Kind.INTENT
+                ? "about to write "
+                : outcome == Outcome.APPLIED ? "wrote " : "failed to write ")
             + plan.target().display()
             + " (was "
             + observed.config().display()
@@ -401,7 +463,8 @@ public final class Controller {
 
   private AuditRecord.LoadBalancerRef lbRef(Optional<String> before, Optional<String> after) {
     Topology t = settings.topology();
-    return new AuditRecord.LoadBalancerRef(t.project(), t.mode().name(), t.resource(), before, after);
+    return new AuditRecord.LoadBalancerRef(
+        t.project(), t.mode().name(), t.resource(), before, after);
   }
 
   private long latency(Instant received) {

@@ -10,7 +10,9 @@ import java.util.Optional;
  * message id), so that a redelivery is recognised, and the time the source says it happened.
  */
 public sealed interface ControllerEvent
-    permits ControllerEvent.IncidentEvent, ControllerEvent.BuildEvent, ControllerEvent.CommandEvent {
+    permits ControllerEvent.IncidentEvent,
+        ControllerEvent.BuildEvent,
+        ControllerEvent.CommandEvent {
 
   String eventId();
 
@@ -127,9 +129,9 @@ public sealed interface ControllerEvent
       if (!action.needsTtl() && ttl.isPresent()) {
         throw new IllegalArgumentException("ttl is only allowed for drain and pin-serve");
       }
-      if (ttl.isPresent() && (ttl.get().compareTo(MIN_TTL) < 0 || ttl.get().compareTo(MAX_TTL) > 0)) {
-        throw new IllegalArgumentException(
-            "ttl must be between PT1M and PT72H, got " + ttl.get());
+      if (ttl.isPresent()
+          && (ttl.get().compareTo(MIN_TTL) < 0 || ttl.get().compareTo(MAX_TTL) > 0)) {
+        throw new IllegalArgumentException("ttl must be between PT1M and PT72H, got " + ttl.get());
       }
       if (breakGlass && !action.needsTtl()) {
         throw new IllegalArgumentException("break_glass only applies to drain and pin-serve");

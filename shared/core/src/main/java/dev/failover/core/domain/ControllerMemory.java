@@ -104,7 +104,8 @@ public record ControllerMemory(
     while (ids.size() > EVENT_ID_WINDOW) {
       ids.removeFirst();
     }
-    ControllerMemory withId = new ControllerMemory(applied.memory().regions(), List.copyOf(ids), notices);
+    ControllerMemory withId =
+        new ControllerMemory(applied.memory().regions(), List.copyOf(ids), notices);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -139,7 +140,8 @@ public record ControllerMemory(
       BuildState k = known.get();
       if (k.buildId().equals(e.buildId())) {
         if (k.status() == e.status()) {
-          return new Recorded(this, Effect.UNCHANGED, "build " + e.buildId() + " already " + k.status());
+          return new Recorded(
+              this, Effect.UNCHANGED, "build " + e.buildId() + " already " + k.status());
         }
         if (e.status().stage() <= k.status().stage()) {
           return new Recorded(
@@ -166,7 +168,10 @@ public record ControllerMemory(
       return new Recorded(
           this,
           Effect.STALE,
-          "a newer command (" + current.get().commandId() + ") already set the pin in " + e.region());
+          "a newer command ("
+              + current.get().commandId()
+              + ") already set the pin in "
+              + e.region());
     }
     Optional<Pin> next =
         switch (e.action()) {

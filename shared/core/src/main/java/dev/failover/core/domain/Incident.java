@@ -34,6 +34,7 @@ public record Incident(String id, String policy, Instant startedAt, Optional<Ins
   }
 
   public Incident closedAt(Instant at) {
-    return new Incident(id, policy, startedAt, Optional.of(at.isBefore(startedAt) ? startedAt : at));
+    return new Incident(
+        id, policy, startedAt, Optional.of(at.isBefore(startedAt) ? startedAt : at));
   }
 }

@@ -28,7 +28,8 @@ public record LbConfig(Mode mode, Map<Region, Setting> settings) {
     if (settings.values().stream().noneMatch(Setting::serving)) {
       throw new IllegalArgumentException(
           switch (mode) {
-            case URL_MAP_WEIGHTS -> "at least one weightedBackendService must have a weight above 0";
+            case URL_MAP_WEIGHTS ->
+                "at least one weightedBackendService must have a weight above 0";
             case BACKEND_MEMBERSHIP -> "the last backend can never be removed";
             case CAPACITY_SCALER -> "at least one backend must keep a capacityScaler above 0";
           });

@@ -49,7 +49,11 @@ public record Policy(
     requireNonNegative(maxRestoreHold, "maxRestoreHold");
     if (maxRestoreHold.compareTo(restoreAfter) < 0) {
       throw new IllegalArgumentException(
-          "maxRestoreHold (" + maxRestoreHold + ") must not be shorter than restoreAfter (" + restoreAfter + ")");
+          "maxRestoreHold ("
+              + maxRestoreHold
+              + ") must not be shorter than restoreAfter ("
+              + restoreAfter
+              + ")");
     }
     rampSteps = List.copyOf(Objects.requireNonNull(rampSteps, "rampSteps"));
     if (rampSteps.isEmpty() || rampSteps.get(rampSteps.size() - 1) != Topology.FULL) {

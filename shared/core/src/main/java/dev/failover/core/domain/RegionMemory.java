@@ -15,7 +15,10 @@ import java.util.TreeMap;
  * @param state what the controller last decided for the region
  */
 public record RegionMemory(
-    Map<String, Incident> incidents, Optional<BuildState> build, Optional<Pin> pin, RegionState state) {
+    Map<String, Incident> incidents,
+    Optional<BuildState> build,
+    Optional<Pin> pin,
+    RegionState state) {
 
   public RegionMemory {
     incidents = java.util.Collections.unmodifiableMap(new TreeMap<>(incidents));

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param baseWeight the region's normal share of traffic, relative to the others (1..1000). In
  *     {@link Mode#URL_MAP_WEIGHTS} this is the weight written when the region serves fully; in the
  *     other modes it is the traffic share used by the headroom rule.
- * @param baseScalerMilli the {@code capacityScaler} (thousandths, 100..1000) written when the region
- *     serves fully in {@link Mode#CAPACITY_SCALER}; ignored by the other modes
+ * @param baseScalerMilli the {@code capacityScaler} (thousandths, 100..1000) written when the
+ *     region serves fully in {@link Mode#CAPACITY_SCALER}; ignored by the other modes
  * @param capacityRps the most requests per second the region can take (its declared capacity)
  */
 public record RegionSpec(
@@ -34,7 +34,10 @@ public record RegionSpec(
     }
     if (!(capacityRps > 0) || Double.isInfinite(capacityRps)) {
       throw new IllegalArgumentException(
-          "declared capacity of " + region + " must be a positive number of RPS, got " + capacityRps);
+          "declared capacity of "
+              + region
+              + " must be a positive number of RPS, got "
+              + capacityRps);
     }
   }
 

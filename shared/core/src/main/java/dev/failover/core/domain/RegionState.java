@@ -56,7 +56,8 @@ public record RegionState(
       }
       case RAMPING -> {
         if (rampStep < 0 || level == 0) {
-          throw new IllegalArgumentException("a ramping region has a ramp step and a level above 0");
+          throw new IllegalArgumentException(
+              "a ramping region has a ramp step and a level above 0");
         }
       }
     }

@@ -52,7 +52,8 @@ public record Topology(
       }
     }
     if (!(expectedRps >= 0) || Double.isInfinite(expectedRps)) {
-      throw new IllegalArgumentException("expected RPS must be zero or positive, got " + expectedRps);
+      throw new IllegalArgumentException(
+          "expected RPS must be zero or positive, got " + expectedRps);
     }
   }
 
@@ -65,8 +66,7 @@ public record Topology(
   }
 
   public RegionSpec spec(Region region) {
-    return find(region)
-        .orElseThrow(() -> new IllegalArgumentException("unknown region " + region));
+    return find(region).orElseThrow(() -> new IllegalArgumentException("unknown region " + region));
   }
 
   /** Total declared capacity, in RPS. */
@@ -81,10 +81,12 @@ public record Topology(
     }
     RegionSpec spec = spec(region);
     return switch (mode) {
-      case URL_MAP_WEIGHTS -> new Setting.Weight(
-          level == 0 ? 0 : Math.max(1, ceilDiv(spec.baseWeight() * level, FULL)));
-      case CAPACITY_SCALER -> new Setting.Scaler(
-          level == 0 ? 0 : Math.max(100, ceilDiv(spec.baseScalerMilli() * level, FULL)));
+      case URL_MAP_WEIGHTS ->
+          new Setting.Weight(
+              level == 0 ? 0 : Math.max(1, ceilDiv(spec.baseWeight() * level, FULL)));
+      case CAPACITY_SCALER ->
+          new Setting.Scaler(
+              level == 0 ? 0 : Math.max(100, ceilDiv(spec.baseScalerMilli() * level, FULL)));
       case BACKEND_MEMBERSHIP -> new Setting.Member(level > 0);
     };
   }

@@ -9,10 +9,10 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * A load balancer in this process that keeps the platform's rules: a write must present the
- * current fingerprint (else it fails as HTTP 412 would), every accepted write changes the
- * fingerprint, a write must keep the mode and the regions, and the config itself is valid by
- * construction (weights 0..1000, capacityScaler 0 or 0.1..1.0, never zero serving regions).
+ * A load balancer in this process that keeps the platform's rules: a write must present the current
+ * fingerprint (else it fails as HTTP 412 would), every accepted write changes the fingerprint, a
+ * write must keep the mode and the regions, and the config itself is valid by construction (weights
+ * 0..1000, capacityScaler 0 or 0.1..1.0, never zero serving regions).
  */
 public final class InMemoryLoadBalancer implements LoadBalancer {
   private LbConfig config;

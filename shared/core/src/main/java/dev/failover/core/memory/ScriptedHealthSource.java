@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Health as told by a script: each report sets a region's status; the {@code since} time only
- * moves when the status changes, as a real health source counts a continuous run.
+ * Health as told by a script: each report sets a region's status; the {@code since} time only moves
+ * when the status changes, as a real health source counts a continuous run.
  */
 public final class ScriptedHealthSource implements dev.failover.core.port.HealthSource {
   private final Map<Region, Health> health = new TreeMap<>();

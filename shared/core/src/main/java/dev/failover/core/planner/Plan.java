@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The planner's answer: the config the load balancer should have, a decision with a reason for
- * every region, the page-worthy reason when the controller froze, and the region states to
- * remember once the config is in place.
+ * every region, the page-worthy reason when the controller froze, and the region states to remember
+ * once the config is in place.
  */
 public record Plan(
     Instant at,

@@ -24,16 +24,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Turns what the controller knows into the load-balancer config it wants. One pure function,
- * {@link #plan}: no I/O, no clock reads (time is a parameter), deterministic.
+ * Turns what the controller knows into the load-balancer config it wants. One pure function, {@link
+ * #plan}: no I/O, no clock reads (time is a parameter), deterministic.
  *
  * <h2>Wanted out</h2>
  *
  * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a failed build
- * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}),
- * or an open incident. An unexpired force-serve pin keeps it in whatever else says. Precedence:
- * manual &gt; build &gt; alert. A region that turns unhealthy during its restore ramp is wanted out
- * again (a relapse).
+ * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}), or
+ * an open incident. An unexpired force-serve pin keeps it in whatever else says. Precedence: manual
+ * &gt; build &gt; alert. A region that turns unhealthy during its restore ramp is wanted out again
+ * (a relapse).
  *
  * <h2>Drains and the safety rules</h2>
  *
@@ -44,10 +44,10 @@ import java.util.TreeMap;
  * <ol>
  *   <li>{@link Rule#ALL_REGIONS_SICK}: when every region is wanted out, the controller freezes —
  *       nothing changes — and the plan carries a page-worthy reason.
- *   <li>{@link Rule#MIN_SERVING_REGIONS}: at least {@code minServingRegions} other regions must keep
- *       serving, else hold.
- *   <li>{@link Rule#MAX_DRAINED_FRACTION}: the drained share of total declared capacity
- *       (Σ capacity × (1 − level)) may not pass {@code maxDrainedFraction}, else hold.
+ *   <li>{@link Rule#MIN_SERVING_REGIONS}: at least {@code minServingRegions} other regions must
+ *       keep serving, else hold.
+ *   <li>{@link Rule#MAX_DRAINED_FRACTION}: the drained share of total declared capacity (Σ capacity
+ *       × (1 − level)) may not pass {@code maxDrainedFraction}, else hold.
  *   <li>{@link Rule#HEADROOM}: traffic splits in proportion to effective weights {@code e = base ×
  *       level}; every other serving region j must keep {@code expectedRps × e_j / Σe ≤ capacity_j ×
  *       headroom}. With W the other regions' effective weight, the candidate c must keep {@code
@@ -239,7 +239,13 @@ public final class Planner {
           if (level.get(r) > 0) {
             candidates.add(new Candidate(r, w, v.pinExpiry()));
           } else {
-            decide(r, Action.KEEP, "drained: " + w.reason(), Optional.empty(), Optional.of(w.reason()), v.pinExpiry());
+            decide(
+                r,
+                Action.KEEP,
+                "drained: " + w.reason(),
+                Optional.empty(),
+                Optional.of(w.reason()),
+                v.pinExpiry());
           }
         } else {
           restoreOrKeep(r, v).ifPresent(candidates::add);
@@ -302,18 +308,27 @@ public final class Planner {
       Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
       if (v.forcedIn().isPresent()) {
         Pin p = v.forcedIn().get();
-        String why = "force-serve pin by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason();
+        String why =
+            "force-serve pin by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason();
         if (st.phase() == RegionState.Phase.SERVING) {
-          decide(r, Action.KEEP, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
+          decide(
+              r, Action.KEEP, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
         } else {
           serve(r, st);
-          decide(r, Action.SERVE, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
+          decide(
+              r, Action.SERVE, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
         }
         return Optional.empty();
       }
       switch (st.phase()) {
-        case SERVING -> decide(
-            r, Action.KEEP, "serving; nothing wants it out", Optional.empty(), Optional.empty(), Optional.empty());
+        case SERVING ->
+            decide(
+                r,
+                Action.KEEP,
+                "serving; nothing wants it out",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         case OUT -> restore(r, st, h);
         case RAMPING -> {
           return ramp(r, st, h);
@@ -397,13 +412,24 @@ public final class Planner {
         decide(
             r,
             Action.KEEP,
-            "ramp step " + (st.rampStep() + 1) + " of " + policy.rampSteps().size() + " at " + percent(current) + " until " + nextStepAt,
+            "ramp step "
+                + (st.rampStep() + 1)
+                + " of "
+                + policy.rampSteps().size()
+                + " at "
+                + percent(current)
+                + " until "
+                + nextStepAt,
             Optional.of(Rule.RAMP_DWELL),
             Optional.empty(),
             Optional.of(nextStepAt));
         return Optional.empty();
       }
-      stepTo(r, st, st.rampStep() + 1, "healthy after " + minutes(policy.stepDwell()) + " at " + percent(current));
+      stepTo(
+          r,
+          st,
+          st.rampStep() + 1,
+          "healthy after " + minutes(policy.stepDwell()) + " at " + percent(current));
       return Optional.empty();
     }
 
@@ -411,14 +437,26 @@ public final class Planner {
       int target = policy.rampSteps().get(step);
       if (target == Topology.FULL) {
         serve(r, st);
-        decide(r, Action.SERVE, why + "; back to 100%", Optional.empty(), Optional.empty(), Optional.empty());
+        decide(
+            r,
+            Action.SERVE,
+            why + "; back to 100%",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
       } else {
         level.put(r, target);
         next.put(r, st.ramping(step, target, now));
         decide(
             r,
             Action.RAMP,
-            why + "; ramp step " + (step + 1) + " of " + policy.rampSteps().size() + " at " + percent(target),
+            why
+                + "; ramp step "
+                + (step + 1)
+                + " of "
+                + policy.rampSteps().size()
+                + " at "
+                + percent(target),
             Optional.empty(),
             Optional.empty(),
             Optional.of(now.plus(policy.stepDwell())));
@@ -449,7 +487,10 @@ public final class Planner {
           level.entrySet().stream().filter(e -> !e.getKey().equals(r) && e.getValue() > 0).count();
       if (w.breakGlass()) {
         if (othersServing < 1) {
-          hold(c, Rule.LAST_REGION, "it is the last serving region; even break-glass cannot remove it");
+          hold(
+              c,
+              Rule.LAST_REGION,
+              "it is the last serving region; even break-glass cannot remove it");
         } else {
           setOut(r, 0);
           decide(r, Action.DRAIN, w.reason(), Optional.of(Rule.BREAK_GLASS), wanted, c.pinExpiry());
@@ -464,14 +505,18 @@ public final class Planner {
         hold(
             c,
             Rule.MIN_SERVING_REGIONS,
-            "only " + othersServing + " other region(s) serve; minServingRegions is " + policy.minServingRegions());
+            "only "
+                + othersServing
+                + " other region(s) serve; minServingRegions is "
+                + policy.minServingRegions());
         return;
       }
       double total = topology.totalCapacityRps();
       double drainedOthers = 0;
       for (RegionSpec s : topology.regions()) {
         if (!s.region().equals(r)) {
-          drainedOthers += s.capacityRps() * (Topology.FULL - level.get(s.region())) / Topology.FULL;
+          drainedOthers +=
+              s.capacityRps() * (Topology.FULL - level.get(s.region())) / Topology.FULL;
         }
       }
       double drainedAfter = drainedOthers + topology.spec(r).capacityRps();
@@ -577,7 +622,10 @@ public final class Planner {
   }
 
   static String percent(int level) {
-    return (level % 10 == 0 ? Integer.toString(level / 10) : String.format(java.util.Locale.ROOT, "%.1f", level / 10.0)) + "%";
+    return (level % 10 == 0
+            ? Integer.toString(level / 10)
+            : String.format(java.util.Locale.ROOT, "%.1f", level / 10.0))
+        + "%";
   }
 
   static String minutes(Duration d) {

@@ -157,9 +157,7 @@ class PlannerTest {
         BuildStatus status, boolean drainOnDeploy, int expectedWeight) {
       Topology t = three(Mode.URL_MAP_WEIGHTS);
       ControllerMemory m =
-          memory()
-              .record(new ControllerEvent.BuildEvent("m-1", US, "b-1", status, min(0)))
-              .build();
+          memory().record(new ControllerEvent.BuildEvent("m-1", US, "b-1", status, min(0))).build();
       Plan p = plan(t, m, DEFAULTS.withDrainOnDeploy(drainOnDeploy), allHealthy(), min(1));
       assertEquals(expectedWeight, weight(p, US));
     }
@@ -191,8 +189,15 @@ class PlannerTest {
       Topology t = three(Mode.URL_MAP_WEIGHTS);
       Policy p2 =
           new Policy(
-              2, 1.0, 1.0, Duration.ofMinutes(5), List.of(100, 250, 500, 1000),
-              Duration.ofMinutes(2), Duration.ofHours(1), Duration.ofHours(1), false);
+              2,
+              1.0,
+              1.0,
+              Duration.ofMinutes(5),
+              List.of(100, 250, 500, 1000),
+              Duration.ofMinutes(2),
+              Duration.ofHours(1),
+              Duration.ofHours(1),
+              false);
       ControllerMemory m =
           memory().incident(US, "inc-us", min(1)).incident(EU, "inc-eu", min(2)).build();
       Plan p = plan(t, m, p2, allHealthy(), min(3));
@@ -329,15 +334,13 @@ class PlannerTest {
     })
     void plan_restoreWaitsForTheRestoreHold(long healthySinceMin, long nowSec, Action action) {
       ControllerMemory m =
-          memory()
-              .state(US, out(min(0)))
-              .closedIncident(US, "inc-us", min(-1), min(0))
-              .build();
+          memory().state(US, out(min(0))).closedIncident(US, "inc-us", min(-1), min(0)).build();
       Plan p = plan(t, m, DEFAULTS, healthy(min(healthySinceMin), US, EU, ASIA), sec(nowSec));
       assertEquals(action, p.decision(US).action());
       if (action == Action.RAMP) {
         assertEquals(10, weight(p, US));
-        assertEquals(Optional.of(sec(nowSec).plus(Duration.ofMinutes(2))), p.decision(US).nextActionAt());
+        assertEquals(
+            Optional.of(sec(nowSec).plus(Duration.ofMinutes(2))), p.decision(US).nextActionAt());
       } else {
         assertEquals(Optional.of(Rule.RESTORE_HOLD), p.decision(US).rule());
         assertEquals(0, weight(p, US));
@@ -451,10 +454,13 @@ class PlannerTest {
     void plan_drainWithinFlapWindowOfRestore_countsAFlap(long restoredAtMin, int flaps) {
       RegionState serving =
           new RegionState(
-              RegionState.Phase.SERVING, 1000, -1, min(restoredAtMin), 2,
+              RegionState.Phase.SERVING,
+              1000,
+              -1,
+              min(restoredAtMin),
+              2,
               Optional.of(min(restoredAtMin)));
-      ControllerMemory m =
-          memory().state(US, serving).incident(US, "inc-us", min(60)).build();
+      ControllerMemory m = memory().state(US, serving).incident(US, "inc-us", min(60)).build();
       Plan p = plan(t, m, DEFAULTS, allHealthy(), min(60));
       assertEquals(flaps == 0 ? 0 : 3, p.nextStates().get(US).flapCount());
     }
@@ -503,8 +509,7 @@ class PlannerTest {
                   new RegionSpec(EU, "bs-eu", 200, 1000, 1000),
                   new RegionSpec(ASIA, "bs-asia", 100, 1000, 500)),
               2200);
-      ControllerMemory m =
-          memory().incident(US, "a", min(0)).incident(EU, "b", min(0)).build();
+      ControllerMemory m = memory().incident(US, "a", min(0)).incident(EU, "b", min(0)).build();
       Plan a = plan(t, m, DEFAULTS, allHealthy(), min(1));
       Plan b = plan(t, m, DEFAULTS, allHealthy(), min(1));
       assertEquals(a, b);

@@ -132,8 +132,7 @@ public final class Fixtures {
   }
 
   public static RegionState ramping(int step, int level, Instant since) {
-    return new RegionState(
-        RegionState.Phase.RAMPING, level, step, since, 0, Optional.of(since));
+    return new RegionState(RegionState.Phase.RAMPING, level, step, since, 0, Optional.of(since));
   }
 
   public static Map<Region, Health> healthy(Instant since, Region... regions) {

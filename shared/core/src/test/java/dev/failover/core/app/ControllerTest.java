@@ -1,0 +1,202 @@
+package dev.failover.core.app;
+
+import static dev.failover.core.testing.Fixtures.ASIA;
+import static dev.failover.core.testing.Fixtures.EU;
+import static dev.failover.core.testing.Fixtures.US;
+import static dev.failover.core.testing.Fixtures.min;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.audit.AuditRecord.Kind;
+import dev.failover.core.audit.AuditRecord.Outcome;
+import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.ControllerEvent;
+import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Policy;
+import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.memory.InMemoryLoadBalancer;
+import dev.failover.core.memory.InMemoryStateStore;
+import dev.failover.core.memory.RecordingAuditSink;
+import dev.failover.core.memory.ScriptedHealthSource;
+import dev.failover.core.port.StaleFingerprintException;
+import dev.failover.core.port.TransientException;
+import dev.failover.core.testing.Fixtures;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ControllerTest {
+  private final Topology topology = Fixtures.three(Mode.URL_MAP_WEIGHTS);
+  private InMemoryLoadBalancer lb;
+  private InMemoryStateStore store;
+  private RecordingAuditSink audit;
+  private ScriptedHealthSource health;
+  private final List<Duration> pauses = new ArrayList<>();
+  private Controller controller;
+
+  @BeforeEach
+  void setUp() {
+    lb = new InMemoryLoadBalancer(topology.baseConfig());
+    store = new InMemoryStateStore();
+    audit = new RecordingAuditSink();
+    health = new ScriptedHealthSource();
+    for (var r : List.of(US, EU, ASIA)) {
+      health.report(r, Health.Status.HEALTHY, min(-60));
+    }
+    controller =
+        new Controller(
+            Controller.Settings.of(topology, Policy.defaults(), "test"),
+            store,
+            lb,
+            health,
+            audit,
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+            pauses::add);
+  }
+
+  private static ControllerEvent.IncidentEvent open(String msgId, long minute) {
+    return new ControllerEvent.IncidentEvent(
+        msgId, US, "inc-1", "5xx ratio", min(minute), Optional.empty());
+  }
+
+  private static Trigger alert(String msgId) {
+    return Trigger.of("alert", msgId);
+  }
+
+  private List<Kind> kinds() {
+    return audit.records().stream().map(AuditRecord::kind).toList();
+  }
+
+  @Test
+  void handle_incident_writesOnceWithIntentAndOutcome() {
+    Controller.Result r = controller.handle(open("m1", 0), alert("m1"), min(0));
+    assertTrue(r.wrote());
+    assertEquals(1, lb.writes().size());
+    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+    assertEquals(List.of(Kind.INTENT, Kind.CHANGE), kinds());
+    AuditRecord change = audit.records().get(1);
+    assertEquals(Outcome.APPLIED, change.outcome());
+    assertEquals(Optional.of("fp-1"), change.loadBalancer().fingerprintBefore());
+    assertEquals(Optional.of("fp-2"), change.loadBalancer().fingerprintAfter());
+    assertEquals(
+        "wrote asia-east1=100 europe-west1=100 us-central1=0 (was asia-east1=100 europe-west1=100"
+            + " us-central1=100)",
+        change.message());
+    assertEquals(RegionState.Phase.OUT, store.load().region(US).state().phase());
+  }
+
+  @Test
+  void handle_sameDeliveryTwice_writesOnceAndIgnoresTheSecond() {
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    Controller.Result again = controller.handle(open("m1", 0), alert("m1"), min(1));
+    assertFalse(again.wrote());
+    assertEquals(1, lb.writes().size());
+    assertEquals(List.of(Kind.INTENT, Kind.CHANGE, Kind.IGNORED), kinds());
+    assertEquals("duplicate: event m1 already recorded", audit.records().get(2).message());
+  }
+
+  @Test
+  void recordIds_areDeterministicPerEventAndStep() {
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    assertEquals(
+        AuditRecord.recordId("m1", Kind.CHANGE, "attempt-1"), audit.records().get(1).recordId());
+    assertEquals(32, audit.records().get(1).recordId().length());
+  }
+
+  @Test
+  void reconcile_staleFingerprint_rereadsReplansAndRetries() {
+    lb.failNextApply(new StaleFingerprintException("raced"));
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    assertEquals(1, lb.writes().size());
+    assertEquals(List.of(Kind.INTENT, Kind.CHANGE, Kind.INTENT, Kind.CHANGE), kinds());
+    assertEquals(Outcome.FAILED, audit.records().get(1).outcome());
+    assertEquals(Outcome.APPLIED, audit.records().get(3).outcome());
+    assertEquals(1, pauses.size());
+    long ms = pauses.get(0).toMillis();
+    assertTrue(ms >= 50 && ms < 150, "jittered first backoff in [50, 150) ms, got " + ms);
+  }
+
+  @Test
+  void reconcile_staleEveryTime_givesUpAsTransientAfterFiveAttempts() {
+    for (int i = 0; i < 5; i++) {
+      lb.failNextApply(new StaleFingerprintException("raced"));
+    }
+    assertThrows(
+        TransientException.class, () -> controller.handle(open("m1", 0), alert("m1"), min(0)));
+    assertEquals(0, lb.writes().size());
+    assertEquals(4, pauses.size());
+    assertEquals(RegionState.Phase.SERVING, store.load().region(US).state().phase());
+  }
+
+  @Test
+  void reconcile_transientFailure_throwsAndTheNextTickHeals() {
+    lb.failNextApply(new TransientException("503"));
+    assertThrows(
+        TransientException.class, () -> controller.handle(open("m1", 0), alert("m1"), min(0)));
+    assertEquals(Outcome.FAILED, audit.records().get(1).outcome());
+    assertEquals("TransientException: 503", audit.records().get(1).error().get());
+    assertEquals(0, lb.writes().size());
+
+    Controller.Result tick = controller.reconcile(Trigger.of("tick", "t1"), min(1));
+    assertTrue(tick.wrote());
+    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+  }
+
+  @Test
+  void reconcile_standingHold_isAuditedOnceNotEveryTick() {
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    controller.handle(
+        new ControllerEvent.IncidentEvent("m2", EU, "inc-2", "5xx", min(1), Optional.empty()),
+        alert("m2"),
+        min(1));
+    controller.reconcile(Trigger.of("tick", "t1"), min(2));
+    controller.reconcile(Trigger.of("tick", "t2"), min(3));
+    assertEquals(List.of(Kind.INTENT, Kind.CHANGE, Kind.HOLD), kinds());
+    assertEquals(Optional.of("max_drained_fraction"), audit.records().get(2).rule());
+  }
+
+  @Test
+  void reconcile_expiredPin_isAuditedAndTheRegionComesBack() {
+    controller.handle(
+        new ControllerEvent.CommandEvent(
+            "c1",
+            US,
+            ControllerEvent.CommandEvent.Action.DRAIN,
+            "alice",
+            "maintenance",
+            Optional.of(Duration.ofMinutes(30)),
+            false,
+            min(0)),
+        Trigger.of("command", "c1"),
+        min(0));
+    Controller.Result tick = controller.reconcile(Trigger.of("tick", "t30"), min(30));
+    assertEquals(Kind.EXPIRED, tick.records().get(0).kind());
+    assertEquals(
+        "drain pin on us-central1 by alice expired at 2026-11-01T12:30:00Z (command c1)",
+        tick.records().get(0).message());
+    assertEquals(
+        10,
+        lb.config().setting(US) instanceof dev.failover.core.domain.Setting.Weight w
+            ? w.value()
+            : -1);
+  }
+
+  @Test
+  void reconcile_planEqualToTheLoadBalancer_writesNothing() {
+    Controller.Result r = controller.reconcile(Trigger.of("tick", "t1"), min(0));
+    assertFalse(r.wrote());
+    assertEquals(0, lb.writes().size());
+    assertTrue(audit.records().isEmpty());
+  }
+}

@@ -1,0 +1,167 @@
+package dev.failover.core.domain;
+
+import static dev.failover.core.testing.Fixtures.US;
+import static dev.failover.core.testing.Fixtures.min;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.failover.core.domain.ControllerEvent.BuildEvent;
+import dev.failover.core.domain.ControllerEvent.CommandEvent;
+import dev.failover.core.domain.ControllerEvent.IncidentEvent;
+import dev.failover.core.domain.ControllerMemory.Effect;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ControllerMemoryTest {
+
+  private static IncidentEvent open(String msgId, String incident, long startMin) {
+    return new IncidentEvent(msgId, US, incident, "5xx", min(startMin), Optional.empty());
+  }
+
+  private static IncidentEvent close(String msgId, String incident, long startMin, long endMin) {
+    return new IncidentEvent(msgId, US, incident, "5xx", min(startMin), Optional.of(min(endMin)));
+  }
+
+  @Test
+  void record_sameDeliveryTwice_isDuplicate() {
+    ControllerMemory once = ControllerMemory.empty().record(open("m1", "i1", 0)).memory();
+    ControllerMemory.Recorded twice = once.record(open("m1", "i1", 0));
+    assertEquals(Effect.DUPLICATE, twice.effect());
+    assertEquals(once, twice.memory());
+  }
+
+  @Test
+  void record_renotificationOfOpenIncident_isUnchanged() {
+    ControllerMemory once = ControllerMemory.empty().record(open("m1", "i1", 0)).memory();
+    ControllerMemory.Recorded again = once.record(open("m2", "i1", 0));
+    assertEquals(Effect.UNCHANGED, again.effect());
+    assertEquals(once.regions(), again.memory().regions());
+  }
+
+  @Test
+  void record_lateOpenAfterClose_doesNotReopen() {
+    ControllerMemory closed = ControllerMemory.empty().record(close("m2", "i1", 0, 10)).memory();
+    ControllerMemory.Recorded late = closed.record(open("m1", "i1", 0));
+    assertEquals(Effect.STALE, late.effect());
+    assertFalse(late.memory().region(US).hasOpenIncident());
+    assertEquals("incident i1 already closed at 2026-11-01T12:10:00Z", late.detail());
+  }
+
+  @Test
+  void record_closeOfOpenIncident_closesIt() {
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(open("m1", "i1", 0))
+            .memory()
+            .record(close("m2", "i1", 0, 10))
+            .memory();
+    assertFalse(m.region(US).hasOpenIncident());
+    assertEquals(Optional.of(min(10)), m.region(US).incidents().get("i1").endedAt());
+  }
+
+  @Test
+  void record_buildStatusOfEarlierStage_neverOverridesLater() {
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(new BuildEvent("m1", US, "b1", BuildStatus.SUCCESS, min(5)))
+            .memory();
+    ControllerMemory.Recorded late =
+        m.record(new BuildEvent("m2", US, "b1", BuildStatus.WORKING, min(1)));
+    assertEquals(Effect.STALE, late.effect());
+    assertEquals(BuildStatus.SUCCESS, late.memory().region(US).build().get().status());
+  }
+
+  @Test
+  void record_olderBuild_neverOverridesNewer() {
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(new BuildEvent("m1", US, "b2", BuildStatus.WORKING, min(5)))
+            .memory();
+    assertEquals(
+        Effect.STALE,
+        m.record(new BuildEvent("m2", US, "b1", BuildStatus.FAILURE, min(4))).effect());
+    assertEquals(
+        Effect.CHANGED,
+        m.record(new BuildEvent("m3", US, "b3", BuildStatus.WORKING, min(6))).effect());
+  }
+
+  @Test
+  void record_restoreCommand_clearsTheDrainPin_unpinClearsAny() {
+    CommandEvent drain =
+        new CommandEvent(
+            "c1",
+            US,
+            CommandEvent.Action.DRAIN,
+            "bob",
+            "db failover",
+            Optional.of(Duration.ofHours(1)),
+            false,
+            min(0));
+    ControllerMemory pinned = ControllerMemory.empty().record(drain).memory();
+    Pin pin = pinned.region(US).pin().orElseThrow();
+    assertEquals(Pin.Kind.DRAIN, pin.kind());
+    assertEquals(min(60), pin.expiresAt());
+    CommandEvent restore =
+        new CommandEvent(
+            "c2", US, CommandEvent.Action.RESTORE, "bob", "done", Optional.empty(), false, min(5));
+    assertTrue(pinned.record(restore).memory().region(US).pin().isEmpty());
+  }
+
+  @Test
+  void record_olderCommandThanThePin_isStale() {
+    CommandEvent drain =
+        new CommandEvent(
+            "c2",
+            US,
+            CommandEvent.Action.DRAIN,
+            "bob",
+            "x",
+            Optional.of(Duration.ofHours(1)),
+            false,
+            min(10));
+    CommandEvent older =
+        new CommandEvent(
+            "c1", US, CommandEvent.Action.UNPIN, "bob", "y", Optional.empty(), false, min(5));
+    ControllerMemory m = ControllerMemory.empty().record(drain).memory();
+    assertEquals(Effect.STALE, m.record(older).effect());
+  }
+
+  @Test
+  void prune_dropsExpiredPinsAndOldClosedIncidents() {
+    CommandEvent drain =
+        new CommandEvent(
+            "c1",
+            US,
+            CommandEvent.Action.DRAIN,
+            "bob",
+            "x",
+            Optional.of(Duration.ofMinutes(30)),
+            false,
+            min(0));
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(drain)
+            .memory()
+            .record(close("m1", "old", 0, 1))
+            .memory()
+            .record(open("m2", "new", 50))
+            .memory();
+    ControllerMemory.Pruned p = m.prune(min(61), Duration.ofMinutes(60));
+    assertEquals(1, p.expiredPins().size());
+    assertTrue(p.memory().region(US).pin().isEmpty());
+    assertEquals(java.util.Set.of("new"), p.memory().region(US).incidents().keySet());
+  }
+
+  @Test
+  void record_keepsOnlyTheLastEventIds() {
+    ControllerMemory m = ControllerMemory.empty();
+    for (int i = 0; i < ControllerMemory.EVENT_ID_WINDOW + 5; i++) {
+      m = m.record(open("m" + i, "i" + i, 0)).memory();
+    }
+    assertEquals(ControllerMemory.EVENT_ID_WINDOW, m.recentEventIds().size());
+    assertFalse(m.seen("m0"));
+    assertTrue(m.seen("m" + (ControllerMemory.EVENT_ID_WINDOW + 4)));
+  }
+}
