@@ -325,8 +325,8 @@ public final class Controller {
       Optional<String> fingerprintAfter) {
     Map<String, String> current = new TreeMap<>();
     for (RegionDecision d : plan.holds()) {
-      current.put(
-          d.region().name(), d.action().wire() + ":" + d.rule().map(r -> r.wire()).orElse(""));
+      // keyed by rule alone: a partial drain that then holds under the same rule is one notice
+      current.put(d.region().name(), d.rule().map(r -> r.wire()).orElse(d.action().wire()));
     }
     plan.page().ifPresent(p -> current.put("page", "page"));
     List<AuditRecord> out = new ArrayList<>();

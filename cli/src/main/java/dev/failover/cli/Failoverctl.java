@@ -1,0 +1,55 @@
+package dev.failover.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * failoverctl, the operator's tool.
+ *
+ * <p>Exit codes: 0 success; 1 the command failed (I/O, a transient cloud error); 2 bad usage or
+ * invalid input (the message names the field and the fix).
+ */
+@Command(
+    name = "failoverctl",
+    mixinStandardHelpOptions = true,
+    version = "failoverctl " + Version.VERSION,
+    description = "Operate the failover controller: simulate scenarios on the embedded default.",
+    subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the command failed (I/O, a transient cloud error)",
+      "2:bad usage or invalid input"
+    })
+public final class Failoverctl implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the tool and returns its exit code, without exiting (for tests). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Failoverctl());
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("failoverctl: " + ex.getMessage());
+            return 2;
+          }
+          commandLine.getErr().println("failoverctl: " + ex);
+          return 1;
+        });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,127 @@
+package dev.failover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Setting;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulationTest {
+  private static final Region US = Region.of("us-central1");
+
+  @TempDir Path tmp;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run failoverctl(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cl = Failoverctl.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void regionalOutage_drainsThenRampsBack10_25_50_100() throws Exception {
+    var scenario = SimulateCommand.load("regional-outage");
+    var outcome =
+        new Simulation(
+                scenario, r -> {}, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .run();
+    List<String> changes = new ArrayList<>();
+    Setting last = null;
+    for (Simulation.Row row : outcome.rows()) {
+      Setting s = row.config().setting(US);
+      if (!s.equals(last)) {
+        changes.add(Simulation.clockText(row.offset()) + " " + s.display());
+        last = s;
+      }
+    }
+    assertEquals(
+        List.of("+00:00 100", "+03:00 0", "+20:00 10", "+22:00 25", "+24:00 50", "+26:00 100"),
+        changes);
+    assertEquals(5, outcome.writes());
+  }
+
+  @Test
+  void simulate_withoutArguments_printsTheOutageAndWritesNdjson() throws Exception {
+    Path audit = tmp.resolve("audit.ndjson");
+    Run r = failoverctl("simulate", "--audit", audit.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("scenario regional-outage:"), r.out());
+    assertTrue(r.out().contains("us-central1: ramp 0 -> 10 - healthy for 5 min; restore begins"));
+    List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
+    assertEquals(11, lines.size());
+    int applied = 0;
+    for (String line : lines) {
+      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+      assertEquals(1, o.get("schema_version").getAsInt());
+      if (o.get("kind").getAsString().equals("change")
+          && o.get("outcome").getAsString().equals("applied")) {
+        applied++;
+      }
+    }
+    assertEquals(5, applied);
+    assertTrue(
+        r.out()
+            .endsWith(
+                "5 load-balancer writes, 11 audit records written to "
+                    + audit
+                    + System.lineSeparator()));
+  }
+
+  @Test
+  void simulate_everyShippedScenario_runs() {
+    for (String name : SimulateCommand.SHIPPED) {
+      Run r = failoverctl("simulate", name, "--audit", tmp.resolve(name + ".ndjson").toString());
+      assertEquals(0, r.exit(), name + ": " + r.err());
+    }
+  }
+
+  @Test
+  void simulate_allRegionsSick_pages() {
+    Run r =
+        failoverctl("simulate", "all-regions-sick", "--audit", tmp.resolve("a.ndjson").toString());
+    assertTrue(r.out().contains("PAGE all 3 regions are wanted out"), r.out());
+  }
+
+  @Test
+  void simulate_unknownScenario_exits2AndSaysWhatExists() {
+    Run r = failoverctl("simulate", "no-such-thing");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
+            + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry\n",
+        r.err().replace(System.lineSeparator(), "\n"));
+  }
+
+  @Test
+  void simulate_invalidScenarioFile_exits2AndNamesTheField() throws Exception {
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(
+        bad, "{\"name\":\"x\",\"duration\":\"PT1M\",\"topology\":{\"mode\":\"URL_MAP_WEIGHTS\"}}");
+    Run r = failoverctl("simulate", bad.toString());
+    assertEquals(2, r.exit());
+    assertEquals("failoverctl: topology.project is required", r.err().strip());
+  }
+
+  @Test
+  void help_listsExitCodes() {
+    Run r = failoverctl("--help");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().contains("2   bad usage or invalid input"), r.out());
+  }
+}
