@@ -2,11 +2,12 @@ package dev.failover.gcp.json;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import dev.failover.core.domain.Text;
 import java.io.StringReader;
 import java.time.Duration;
@@ -44,20 +45,27 @@ public final class Strict {
     }
   }
 
-  /** Parses {@code text} as one JSON object. */
+  /**
+   * Parses {@code text} as one JSON object, strictly: no comments or unquoted names, no duplicate
+   * keys (a smuggling vector: parsers disagree on which one wins), at most {@link #MAX_DEPTH}
+   * levels.
+   */
   public static Strict parse(String text, String what) {
-    checkDepth(text, what);
     JsonElement e;
     try {
       JsonReader reader = new JsonReader(new StringReader(text));
       reader.setStrictness(com.google.gson.Strictness.STRICT);
-      e = JsonParser.parseReader(reader);
-      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+      e = read(reader, 0, what);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw new InvalidJsonException(what + " has text after the JSON value");
       }
-    } catch (JsonParseException | java.io.IOException | IllegalStateException ex) {
-      throw new InvalidJsonException(
-          what + " is not valid JSON: " + Text.printable(ex.getMessage()));
+    } catch (MalformedJsonException
+        | java.io.EOFException
+        | IllegalStateException
+        | NumberFormatException ex) {
+      throw new InvalidJsonException(what + " is not valid JSON" + position(ex.getMessage()));
+    } catch (java.io.IOException ex) {
+      throw new InvalidJsonException(what + " could not be read: " + ex.getMessage());
     }
     if (!e.isJsonObject()) {
       throw new InvalidJsonException(what + " must be a JSON object");
@@ -65,26 +73,64 @@ public final class Strict {
     return new Strict(e.getAsJsonObject(), "");
   }
 
-  private static void checkDepth(String text, String what) {
-    int depth = 0;
-    boolean inString = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (inString) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '{' || c == '[') {
-        if (++depth > MAX_DEPTH) {
+  private static final java.util.regex.Pattern POSITION =
+      java.util.regex.Pattern.compile("line (\\d+) column (\\d+)");
+
+  private static String position(String gsonMessage) {
+    if (gsonMessage == null) {
+      return "";
+    }
+    java.util.regex.Matcher m = POSITION.matcher(gsonMessage);
+    return m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
+  }
+
+  private static JsonElement read(JsonReader in, int depth, String what)
+      throws java.io.IOException {
+    JsonToken t = in.peek();
+    switch (t) {
+      case BEGIN_OBJECT -> {
+        if (depth >= MAX_DEPTH) {
           throw new InvalidJsonException(what + " nests deeper than " + MAX_DEPTH + " levels");
         }
-      } else if (c == '}' || c == ']') {
-        depth--;
+        JsonObject o = new JsonObject();
+        in.beginObject();
+        while (in.hasNext()) {
+          String name = in.nextName();
+          if (o.has(name)) {
+            throw new InvalidJsonException(
+                what + " is not valid JSON: duplicate key '" + Text.printable(name) + "'");
+          }
+          o.add(name, read(in, depth + 1, what));
+        }
+        in.endObject();
+        return o;
       }
+      case BEGIN_ARRAY -> {
+        if (depth >= MAX_DEPTH) {
+          throw new InvalidJsonException(what + " nests deeper than " + MAX_DEPTH + " levels");
+        }
+        JsonArray a = new JsonArray();
+        in.beginArray();
+        while (in.hasNext()) {
+          a.add(read(in, depth + 1, what));
+        }
+        in.endArray();
+        return a;
+      }
+      case STRING -> {
+        return new JsonPrimitive(in.nextString());
+      }
+      case NUMBER -> {
+        return new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber(in.nextString()));
+      }
+      case BOOLEAN -> {
+        return new JsonPrimitive(in.nextBoolean());
+      }
+      case NULL -> {
+        in.nextNull();
+        return JsonNull.INSTANCE;
+      }
+      default -> throw new MalformedJsonException("unexpected " + t + " at " + in.getPath());
     }
   }
 

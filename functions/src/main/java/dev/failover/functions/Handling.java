@@ -1,0 +1,40 @@
+package dev.failover.functions;
+
+import com.google.gson.JsonObject;
+import dev.failover.gcp.intake.Intake;
+import io.cloudevents.CloudEvent;
+import java.io.PrintStream;
+
+/**
+ * The four steps every entry point takes: parse (the CloudEvent's data), guard and call the use
+ * case ({@link Intake#handle}), and log one summary line. Rejected and ignored input returns
+ * normally (acked); transient failures throw (HTTP 500, Pub/Sub redelivers).
+ */
+final class Handling {
+  private Handling() {}
+
+  static Intake.Outcome accept(Intake.Stream stream, CloudEvent event) {
+    byte[] data = event.getData() == null ? null : event.getData().toBytes();
+    long started = System.nanoTime();
+    Intake.Outcome o = Wiring.intake().handle(stream, data, event.getId());
+    log(System.out, stream, o, (System.nanoTime() - started) / 1_000_000);
+    return o;
+  }
+
+  static void log(PrintStream out, Intake.Stream stream, Intake.Outcome o, long millis) {
+    JsonObject line = new JsonObject();
+    line.addProperty(
+        "severity", o.status().equals("rejected") ? "WARNING" : o.wrote() ? "NOTICE" : "INFO");
+    line.addProperty(
+        "message", stream.wire() + " " + o.eventId() + ": " + o.status() + ": " + o.summary());
+    JsonObject labels = new JsonObject();
+    labels.addProperty("failover_function", stream.wire());
+    labels.addProperty("failover_outcome", o.status());
+    line.add("logging.googleapis.com/labels", labels);
+    line.addProperty("event_id", o.eventId());
+    line.addProperty("latency_ms", millis);
+    synchronized (out) {
+      out.println(line);
+    }
+  }
+}

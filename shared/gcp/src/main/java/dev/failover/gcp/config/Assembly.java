@@ -1,0 +1,46 @@
+package dev.failover.gcp.config;
+
+import dev.failover.core.app.Controller;
+import dev.failover.core.port.AuditSink;
+import dev.failover.core.port.HealthSource;
+import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.Pause;
+import dev.failover.core.port.StateStore;
+import dev.failover.gcp.intake.CloudBuilds;
+import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.intake.MonitoringAlerts;
+import dev.failover.gcp.intake.OperatorCommands;
+import java.time.Clock;
+
+/** Puts the handlers together from a validated {@link Env} and the chosen adapters. */
+public final class Assembly {
+  public static final String VERSION = "0.1.0";
+
+  private Assembly() {}
+
+  public static Intake intake(
+      Env env,
+      StateStore store,
+      LoadBalancer loadBalancer,
+      HealthSource health,
+      AuditSink audit,
+      Clock clock,
+      Pause pause) {
+    Controller controller =
+        new Controller(
+            Controller.Settings.of(env.topology(), env.policy(), VERSION),
+            store,
+            loadBalancer,
+            health,
+            audit,
+            clock,
+            pause);
+    return new Intake(
+        controller,
+        new MonitoringAlerts(env.topology(), env.regionByPolicy()),
+        new CloudBuilds(env.topology(), env.buildRouting()),
+        new OperatorCommands(env.topology()),
+        env.maxEventAge(),
+        clock);
+  }
+}

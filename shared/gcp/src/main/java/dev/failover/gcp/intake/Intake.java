@@ -1,0 +1,174 @@
+package dev.failover.gcp.intake;
+
+import dev.failover.core.app.Controller;
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.audit.AuditRecord.Kind;
+import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.Text;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The handlers behind the four entry points (and the simulator): parse the Pub/Sub message, check
+ * it, and call the one use case. Failure classes, each handled once:
+ *
+ * <ul>
+ *   <li>malformed or invalid input: a {@code rejected} audit record and a normal return (the
+ *       message is acked; redelivery cannot fix it);
+ *   <li>input for another service or region, or older than {@code maxEventAge}: an {@code ignored}
+ *       audit record and a normal return;
+ *   <li>transient failures (the load balancer, the state store, the audit sink): thrown, so that
+ *       Pub/Sub redelivers.
+ * </ul>
+ */
+public final class Intake {
+
+  /** The four event streams. */
+  public enum Stream {
+    ALERTS,
+    BUILDS,
+    COMMANDS,
+    TICK;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What one delivery came to; the entry point logs it as one line. */
+  public record Outcome(
+      Stream stream,
+      String status,
+      String eventId,
+      String summary,
+      Optional<Controller.Result> result) {
+    public Outcome {
+      Objects.requireNonNull(stream);
+      Objects.requireNonNull(status);
+      Objects.requireNonNull(eventId);
+      Objects.requireNonNull(summary);
+      Objects.requireNonNull(result);
+    }
+
+    public boolean wrote() {
+      return result.map(Controller.Result::wrote).orElse(false);
+    }
+  }
+
+  private final Controller controller;
+  private final MonitoringAlerts alerts;
+  private final CloudBuilds builds;
+  private final OperatorCommands commands;
+  private final Duration maxEventAge;
+  private final Clock clock;
+
+  public Intake(
+      Controller controller,
+      MonitoringAlerts alerts,
+      CloudBuilds builds,
+      OperatorCommands commands,
+      Duration maxEventAge,
+      Clock clock) {
+    this.controller = controller;
+    this.alerts = alerts;
+    this.builds = builds;
+    this.commands = commands;
+    this.maxEventAge = maxEventAge;
+    this.clock = clock;
+  }
+
+  public Controller controller() {
+    return controller;
+  }
+
+  /**
+   * Handles one delivery.
+   *
+   * @param stream which entry point received it
+   * @param cloudEventData the CloudEvent's data (the Pub/Sub envelope JSON)
+   * @param cloudEventId the CloudEvent id (the Pub/Sub message id), used when the envelope has none
+   */
+  public Outcome handle(Stream stream, byte[] cloudEventData, String cloudEventId) {
+    Instant now = clock.instant();
+    String fallbackId = cloudEventId == null || cloudEventId.isBlank() ? "unknown" : cloudEventId;
+    PubsubMessage m;
+    try {
+      m = PubsubMessage.fromCloudEventData(cloudEventData, fallbackId);
+    } catch (PubsubMessage.MalformedMessageException e) {
+      return refuse(
+          stream,
+          Kind.REJECTED,
+          Trigger.of(triggerType(stream), Text.printable(fallbackId)),
+          now,
+          e.getMessage());
+    }
+    if (stream == Stream.TICK) {
+      Controller.Result r = controller.reconcile(Trigger.of("tick", m.messageId()), now);
+      return new Outcome(stream, "reconciled", m.messageId(), summary(r), Optional.of(r));
+    }
+    Inbound in =
+        switch (stream) {
+          case ALERTS -> alerts.parse(m);
+          case BUILDS -> builds.parse(m);
+          case COMMANDS -> commands.parse(m, now);
+          case TICK -> throw new IllegalStateException("handled above");
+        };
+    if (in instanceof Inbound.Rejected r) {
+      return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason());
+    }
+    if (in instanceof Inbound.Ignored i) {
+      return refuse(stream, Kind.IGNORED, i.trigger(), now, i.reason());
+    }
+    Inbound.Accepted a = (Inbound.Accepted) in;
+    if (m.publishTime().isPresent() && m.publishTime().get().plus(maxEventAge).isBefore(now)) {
+      return refuse(
+          stream,
+          Kind.IGNORED,
+          a.trigger(),
+          now,
+          "published at "
+              + m.publishTime().get()
+              + ", more than maxEventAge ("
+              + maxEventAge
+              + ") ago; dropped");
+    }
+    Controller.Result r = controller.handle(a.event(), a.trigger(), now);
+    ControllerMemory.Effect effect = r.recorded().orElseThrow().effect();
+    return new Outcome(
+        stream,
+        effect.name().toLowerCase(Locale.ROOT),
+        m.messageId(),
+        r.recorded().get().detail() + "; " + summary(r),
+        Optional.of(r));
+  }
+
+  private Outcome refuse(Stream stream, Kind kind, Trigger trigger, Instant now, String reason) {
+    controller.inputRecord(kind, trigger, now, now, reason);
+    return new Outcome(stream, kind.wire(), trigger.eventId(), reason, Optional.empty());
+  }
+
+  private static String triggerType(Stream s) {
+    return switch (s) {
+      case ALERTS -> "alert";
+      case BUILDS -> "build";
+      case COMMANDS -> "command";
+      case TICK -> "tick";
+    };
+  }
+
+  private static String summary(Controller.Result r) {
+    if (r.wrote()) {
+      return "load balancer now " + r.plan().target().display();
+    }
+    long holds = r.records().stream().filter(x -> x.kind() == AuditRecord.Kind.HOLD).count();
+    return "no change ("
+        + r.plan().target().display()
+        + ")"
+        + (holds > 0 ? ", " + holds + " hold(s)" : "");
+  }
+}

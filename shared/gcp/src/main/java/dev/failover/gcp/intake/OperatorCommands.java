@@ -1,0 +1,141 @@
+package dev.failover.gcp.intake;
+
+import com.google.gson.JsonObject;
+import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.ControllerEvent.CommandEvent;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Text;
+import dev.failover.core.domain.Topology;
+import dev.failover.gcp.json.Strict;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * Operator commands, schema {@value #SCHEMA} (the message data; no attributes needed):
+ *
+ * <pre>{@code
+ * {
+ *   "schema": "failover.command/v1",          required, exactly this
+ *   "action": "drain",                        drain | restore | pin-serve | unpin
+ *   "region": "us-central1",                  a region of the load balancer
+ *   "reason": "database maintenance",         required, 1..500 characters, no control characters
+ *   "requested_by": "alice@example.com",      required, who asks
+ *   "ttl": "PT2H",                            ISO-8601, PT1M..PT72H; required for drain and pin-serve,
+ *                                             refused for restore and unpin
+ *   "break_glass": false,                     optional; drain and pin-serve only: override the safety
+ *                                             rules (never the last serving region)
+ *   "issued_at": "2026-11-01T12:00:00Z"       optional; defaults to the Pub/Sub publish time
+ * }
+ * }</pre>
+ *
+ * Unknown fields, wrong types, unknown regions and out-of-range values are refused with a message
+ * that names the field. {@code restore} clears a drain pin; {@code unpin} clears any pin.
+ */
+public final class OperatorCommands {
+  public static final String SCHEMA = "failover.command/v1";
+
+  /** Commands issued further ahead than this (clock skew) are refused. */
+  static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+
+  private final Topology topology;
+
+  public OperatorCommands(Topology topology) {
+    this.topology = topology;
+  }
+
+  /** Parses a command message; {@code now} bounds {@code issued_at}. */
+  public Inbound parse(PubsubMessage m, Instant now) {
+    Trigger bare = Trigger.of("command", m.messageId());
+    try {
+      Strict o = Strict.parse(m.data(), "the command");
+      String schema = o.string("schema");
+      if (!SCHEMA.equals(schema)) {
+        throw new Strict.InvalidJsonException(
+            "schema must be \"" + SCHEMA + "\", got '" + Text.printable(schema) + "'");
+      }
+      String actionText = o.string("action");
+      CommandEvent.Action action =
+          CommandEvent.Action.fromWire(actionText)
+              .orElseThrow(
+                  () ->
+                      new Strict.InvalidJsonException(
+                          "action must be drain, restore, pin-serve or unpin, got '"
+                              + Text.printable(actionText)
+                              + "'"));
+      String regionText = o.string("region");
+      Region region = o.field("region", () -> Region.of(regionText));
+      if (topology.find(region).isEmpty()) {
+        throw new Strict.InvalidJsonException(
+            "region "
+                + region
+                + " is not behind this load balancer; known regions: "
+                + topology.regionNames());
+      }
+      String reason = o.string("reason");
+      String actor = o.string("requested_by");
+      Trigger trigger =
+          new Trigger(
+              "command",
+              m.messageId(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(Text.printable(actor)));
+      Optional<Duration> ttl = o.optDuration("ttl");
+      boolean breakGlass = o.optBool("break_glass").orElse(false);
+      Optional<Instant> issued =
+          o.optString("issued_at")
+              .map(
+                  t -> {
+                    try {
+                      return Instant.parse(t);
+                    } catch (DateTimeParseException e) {
+                      throw new Strict.InvalidJsonException(
+                          "issued_at must be an RFC 3339 time such as 2026-11-01T12:00:00Z, got '"
+                              + Text.printable(t)
+                              + "'");
+                    }
+                  });
+      o.noOtherFields();
+      Instant at = issued.or(m::publishTime).orElse(now);
+      if (at.isAfter(now.plus(MAX_FUTURE))) {
+        throw new Strict.InvalidJsonException(
+            "issued_at " + at + " lies more than 5 minutes in the future; check the clock");
+      }
+      try {
+        return new Inbound.Accepted(
+            new CommandEvent(m.messageId(), region, action, actor, reason, ttl, breakGlass, at),
+            trigger);
+      } catch (IllegalArgumentException e) {
+        return new Inbound.Rejected(e.getMessage(), trigger);
+      }
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Rejected(e.getMessage(), bare);
+    }
+  }
+
+  /** The message data for a command, as failoverctl publishes it. */
+  public static String encode(
+      CommandEvent.Action action,
+      Region region,
+      String reason,
+      String requestedBy,
+      Optional<Duration> ttl,
+      boolean breakGlass,
+      Instant issuedAt) {
+    JsonObject o = new JsonObject();
+    o.addProperty("schema", SCHEMA);
+    o.addProperty("action", action.wire());
+    o.addProperty("region", region.name());
+    o.addProperty("reason", reason);
+    o.addProperty("requested_by", requestedBy);
+    ttl.ifPresent(t -> o.addProperty("ttl", t.toString()));
+    if (breakGlass) {
+      o.addProperty("break_glass", true);
+    }
+    o.addProperty("issued_at", issuedAt.toString());
+    return o.toString();
+  }
+}
