@@ -1,8 +1,6 @@
 package dev.failover.cli;
 
-import dev.failover.core.app.Controller;
 import dev.failover.core.audit.AuditRecord;
-import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Region;
 import dev.failover.core.memory.InMemoryLoadBalancer;
@@ -11,7 +9,15 @@ import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.port.Pause;
 import dev.failover.core.sim.Scenario;
+import dev.failover.gcp.config.Assembly;
+import dev.failover.gcp.config.Env;
+import dev.failover.gcp.intake.CloudBuilds;
+import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.intake.OperatorCommands;
+import dev.failover.gcp.intake.Payloads;
+import dev.failover.gcp.intake.PubsubMessage;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,10 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Replays a scenario on a virtual clock against the in-memory load balancer: every event goes
- * through the controller's use case, and the controller ticks every {@code tick_every}. Prints a
- * timeline row whenever an event arrives, the load balancer changes, or a hold, page or expiry is
- * audited.
+ * Replays a scenario on a virtual clock against the in-memory load balancer. Every event is encoded
+ * as the real service would publish it (Monitoring notification 1.2, the Cloud Build resource, an
+ * operator command), wrapped in a Pub/Sub envelope with base64 data, and handed to the same {@link
+ * Intake} handlers that the Cloud Functions call; the controller also ticks every {@code
+ * tick_every}. Prints a timeline row whenever an event arrives, the load balancer changes, or a
+ * hold, page, expiry or refusal is audited.
  */
 final class Simulation {
 
@@ -35,9 +43,15 @@ final class Simulation {
   /** One timeline row. */
   record Row(Duration offset, String event, LbConfig config, List<String> notes) {}
 
+  /** A message as it would arrive on one of the topics. */
+  private record Delivery(Intake.Stream stream, String messageId, String envelope) {}
+
+  private static final String SUBSCRIPTION = "projects/demo-project/subscriptions/simulator";
+
   private final Scenario scenario;
   private final AuditSink sink;
   private final PrintStream out;
+  private final List<AuditRecord> records = new ArrayList<>();
 
   Simulation(Scenario scenario, AuditSink sink, PrintStream out) {
     this.scenario = scenario;
@@ -48,192 +62,185 @@ final class Simulation {
   Outcome run() {
     VirtualClock clock = new VirtualClock(scenario.start());
     InMemoryLoadBalancer lb = new InMemoryLoadBalancer(scenario.topology().baseConfig());
-    InMemoryStateStore store = new InMemoryStateStore();
     ScriptedHealthSource health = new ScriptedHealthSource();
-    List<AuditRecord> records = new ArrayList<>();
+    for (Region r : scenario.topology().regionNames()) {
+      health.report(r, dev.failover.core.domain.Health.Status.HEALTHY, scenario.start());
+    }
+    Env env =
+        new Env(
+            scenario.topology(),
+            scenario.policy(),
+            Map.of(),
+            CloudBuilds.Routing.defaults(Optional.of(scenario.topology().resource())),
+            Duration.ofHours(1),
+            "memory",
+            "simulator");
     AuditSink both =
         r -> {
           records.add(r);
           sink.write(r);
         };
-    Controller controller =
-        new Controller(
-            Controller.Settings.of(scenario.topology(), scenario.policy(), Version.VERSION),
-            store,
-            lb,
-            health,
-            both,
-            clock,
-            Pause.NONE);
-    for (Region r : scenario.topology().regionNames()) {
-      health.report(r, dev.failover.core.domain.Health.Status.HEALTHY, scenario.start());
-    }
+    Intake intake =
+        Assembly.intake(env, new InMemoryStateStore(), lb, health, both, clock, Pause.NONE);
 
     List<Row> rows = new ArrayList<>();
     header();
     rows.add(row(Duration.ZERO, "start", lb.config(), List.of()));
 
     List<Scenario.Step> steps = scenario.steps();
-    List<ControllerEvent> sent = new ArrayList<>();
+    List<List<Delivery>> sent = new ArrayList<>();
     Map<String, Instant> openedAt = new HashMap<>();
     int next = 0;
-    Duration tick = scenario.tickEvery();
-    for (Duration t = Duration.ZERO; t.compareTo(scenario.duration()) <= 0; t = t.plus(tick)) {
-      // events due up to and including this tick, in time order
+    for (Duration t = Duration.ZERO;
+        t.compareTo(scenario.duration()) <= 0;
+        t = t.plus(scenario.tickEvery())) {
       while (next < steps.size() && steps.get(next).at().compareTo(t) <= 0) {
         Scenario.Step s = steps.get(next++);
         Instant now = scenario.start().plus(s.at());
         clock.set(now);
-        List<AuditRecord> produced = new ArrayList<>();
-        String label = deliver(s, now, controller, health, sent, openedAt, produced);
-        rows.add(row(s.at(), label, lb.config(), notes(produced)));
+        int mark = records.size();
+        String label;
+        List<Delivery> deliveries;
+        if (s instanceof Scenario.HealthStep h) {
+          health.report(h.region(), h.status(), now);
+          deliveries = List.of();
+          label = "health " + h.region() + " " + h.status();
+        } else if (s instanceof Scenario.DeliveryStep d) {
+          deliveries = sent.get(d.index());
+          label =
+              deliveries.isEmpty()
+                  ? "redelivery of a health report (nothing to deliver)"
+                  : "redelivery of message " + deliveries.get(0).messageId();
+        } else {
+          deliveries = encode(s, sent.size(), now, openedAt);
+          label = label(s);
+        }
+        sent.add(deliveries);
+        for (Delivery d : deliveries) {
+          intake.handle(d.stream(), d.envelope().getBytes(StandardCharsets.UTF_8), d.messageId());
+        }
+        rows.add(row(s.at(), label, lb.config(), notes(records.subList(mark, records.size()))));
       }
       Instant now = scenario.start().plus(t);
       clock.set(now);
-      Controller.Result r =
-          controller.reconcile(AuditRecord.Trigger.of("tick", "tick-" + t.getSeconds()), now);
-      if (r.wrote() || !r.records().isEmpty()) {
-        rows.add(row(t, "tick", lb.config(), notes(r.records())));
+      int mark = records.size();
+      String tickId = "tick-" + t.getSeconds();
+      Intake.Outcome o =
+          intake.handle(
+              Intake.Stream.TICK,
+              PubsubMessage.envelope(tickId, now, Map.of(), "{}", SUBSCRIPTION)
+                  .getBytes(StandardCharsets.UTF_8),
+              tickId);
+      List<AuditRecord> produced = records.subList(mark, records.size());
+      if (o.wrote() || !produced.isEmpty()) {
+        rows.add(row(t, "tick", lb.config(), notes(produced)));
       }
     }
-    return new Outcome(rows, records, lb.config(), lb.writes().size());
+    return new Outcome(rows, List.copyOf(records), lb.config(), lb.writes().size());
   }
 
-  private String deliver(
-      Scenario.Step s,
-      Instant now,
-      Controller controller,
-      dev.failover.core.memory.ScriptedHealthSource health,
-      List<ControllerEvent> sent,
-      Map<String, Instant> openedAt,
-      List<AuditRecord> produced) {
-    int index = sent.size();
-    if (s instanceof Scenario.HealthStep h) {
-      health.report(h.region(), h.status(), now);
-      sent.add(null);
-      return "health " + h.region() + " " + h.status();
-    }
-    if (s instanceof Scenario.DeliveryStep d) {
-      ControllerEvent original = sent.get(d.index());
-      sent.add(original);
-      if (original == null) {
-        return "redelivery of a health report (nothing to deliver)";
-      }
-      produced.addAll(controller.handle(original, trigger(original), now).records());
-      return "redelivery of " + original.eventId() + " (" + original.type() + ")";
-    }
-    ControllerEvent event;
-    String label;
-    int copies = 1;
+  private List<Delivery> encode(
+      Scenario.Step s, int index, Instant now, Map<String, Instant> openedAt) {
+    String id = "sim-" + index;
     if (s instanceof Scenario.IncidentStep i) {
       Instant started =
           i.startedAt()
               .map(o -> scenario.start().plus(o))
               .orElseGet(() -> i.open() ? now : openedAt.getOrDefault(i.incidentId(), now));
       openedAt.putIfAbsent(i.incidentId(), started);
-      event =
-          new ControllerEvent.IncidentEvent(
-              "sim-" + index,
-              i.region(),
+      String data =
+          Payloads.monitoringIncident(
+              scenario.topology(),
               i.incidentId(),
               i.policy(),
+              i.region(),
               started,
               i.open() ? Optional.empty() : Optional.of(now));
-      copies = i.copies();
-      label =
-          "alert "
-              + (i.open() ? "open " : "closed ")
-              + i.region()
-              + " "
-              + i.incidentId()
-              + (copies > 1 ? " x" + copies : "");
-    } else if (s instanceof Scenario.BuildStep b) {
-      event =
-          new ControllerEvent.BuildEvent("sim-" + index, b.region(), b.buildId(), b.status(), now);
-      label = "build " + b.buildId() + " " + b.status() + " " + b.region();
-    } else if (s instanceof Scenario.CommandStep c) {
-      event =
-          new ControllerEvent.CommandEvent(
-              "sim-" + index,
-              c.region(),
-              c.action(),
-              c.actor(),
-              c.reason(),
-              c.ttl(),
-              c.breakGlass(),
-              now);
-      label =
-          "command "
-              + c.action().wire()
-              + " "
-              + c.region()
-              + c.ttl()
-                  .map(t -> " ttl " + t.toString().substring(2).toLowerCase(Locale.ROOT))
-                  .orElse("")
-              + (c.breakGlass() ? " break-glass" : "")
-              + " by "
-              + c.actor();
-    } else {
-      throw new IllegalStateException("unknown step " + s);
+      List<Delivery> out = new ArrayList<>();
+      for (int k = 0; k < i.copies(); k++) {
+        String mid = k == 0 ? id : id + "-" + k;
+        out.add(
+            new Delivery(
+                Intake.Stream.ALERTS,
+                mid,
+                PubsubMessage.envelope(mid, now, Map.of(), data, SUBSCRIPTION)));
+      }
+      return out;
     }
-    sent.add(event);
-    produced.addAll(controller.handle(event, trigger(event), now).records());
-    for (int k = 1; k < copies; k++) {
-      ControllerEvent copy = renotify((ControllerEvent.IncidentEvent) event, index, k);
-      produced.addAll(controller.handle(copy, trigger(copy), now).records());
+    if (s instanceof Scenario.BuildStep b) {
+      Payloads.BuildMessage m =
+          Payloads.cloudBuild(
+              scenario.topology().project(),
+              b.buildId(),
+              b.status(),
+              scenario.topology().resource(),
+              b.region(),
+              now,
+              CloudBuilds.Routing.defaults(Optional.empty()));
+      return List.of(
+          new Delivery(
+              Intake.Stream.BUILDS,
+              id,
+              PubsubMessage.envelope(id, now, m.attributes(), m.data(), SUBSCRIPTION)));
     }
-    return label;
+    if (s instanceof Scenario.CommandStep c) {
+      String data =
+          OperatorCommands.encode(
+              c.action(), c.region(), c.reason(), c.actor(), c.ttl(), c.breakGlass(), now);
+      return List.of(
+          new Delivery(
+              Intake.Stream.COMMANDS,
+              id,
+              PubsubMessage.envelope(id, now, Map.of(), data, SUBSCRIPTION)));
+    }
+    throw new IllegalStateException("unknown step " + s);
   }
 
-  private static ControllerEvent.IncidentEvent renotify(
-      ControllerEvent.IncidentEvent e, int index, int copy) {
-    return new ControllerEvent.IncidentEvent(
-        "sim-" + index + "-" + copy,
-        e.region(),
-        e.incidentId(),
-        e.policy(),
-        e.startedAt(),
-        e.endedAt());
-  }
-
-  private static AuditRecord.Trigger trigger(ControllerEvent e) {
-    Optional<String> incident = Optional.empty();
-    Optional<String> policy = Optional.empty();
-    Optional<String> build = Optional.empty();
-    Optional<String> actor = Optional.empty();
-    if (e instanceof ControllerEvent.IncidentEvent i) {
-      incident = Optional.of(i.incidentId());
-      policy = Optional.of(i.policy());
-    } else if (e instanceof ControllerEvent.BuildEvent b) {
-      build = Optional.of(b.buildId());
-    } else if (e instanceof ControllerEvent.CommandEvent c) {
-      actor = Optional.of(c.actor());
+  private static String label(Scenario.Step s) {
+    if (s instanceof Scenario.IncidentStep i) {
+      return "alert "
+          + (i.open() ? "open " : "closed ")
+          + i.region()
+          + " "
+          + i.incidentId()
+          + (i.copies() > 1 ? " x" + i.copies() : "");
     }
-    return new AuditRecord.Trigger(e.type(), e.eventId(), incident, policy, build, actor);
+    if (s instanceof Scenario.BuildStep b) {
+      return "build " + b.buildId() + " " + b.status() + " " + b.region();
+    }
+    Scenario.CommandStep c = (Scenario.CommandStep) s;
+    return "command "
+        + c.action().wire()
+        + " "
+        + c.region()
+        + c.ttl().map(t -> " " + human(t)).orElse("")
+        + (c.breakGlass() ? " break-glass" : "")
+        + " by "
+        + c.actor();
   }
 
-  private List<String> notes(List<AuditRecord> produced) {
+  private static List<String> notes(List<AuditRecord> produced) {
     List<String> notes = new ArrayList<>();
     for (AuditRecord r : produced) {
-      if (r.kind() == AuditRecord.Kind.CHANGE && r.outcome() == AuditRecord.Outcome.APPLIED) {
-        for (AuditRecord.RegionChange c : r.regions()) {
-          if (!c.before().equals(c.after())) {
-            notes.add(
-                c.region()
-                    + ": "
-                    + c.action()
-                    + " "
-                    + c.before()
-                    + " -> "
-                    + c.after()
-                    + " - "
-                    + c.reason());
+      switch (r.kind()) {
+        case CHANGE -> {
+          if (r.outcome() == AuditRecord.Outcome.APPLIED) {
+            for (AuditRecord.RegionChange c : r.regions()) {
+              if (!c.before().equals(c.after())) {
+                notes.add(
+                    c.region()
+                        + ": "
+                        + c.action()
+                        + " "
+                        + c.before()
+                        + " -> "
+                        + c.after()
+                        + " - "
+                        + c.reason());
+              }
+            }
           }
         }
-      }
-    }
-    for (AuditRecord r : produced) {
-      switch (r.kind()) {
         case HOLD -> notes.add("hold [" + r.rule().orElse("") + "] " + r.message());
         case PAGE -> notes.add("PAGE " + r.message());
         case EXPIRED -> notes.add("expired: " + r.message());
@@ -245,9 +252,7 @@ final class Simulation {
   }
 
   private void header() {
-    out.printf(
-        "scenario %s: %s%n",
-        scenario.name(), scenario.description().isEmpty() ? "" : scenario.description());
+    out.printf("scenario %s: %s%n", scenario.name(), scenario.description());
     out.printf(
         "mode %s, %d regions, expected %.0f RPS, tick every %s%n%n",
         scenario.topology().mode(),

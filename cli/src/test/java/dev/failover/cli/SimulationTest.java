@@ -75,6 +75,12 @@ class SimulationTest {
       }
     }
     assertEquals(5, applied);
+    // the drain came through the Monitoring payload parser: trigger fields are read from it
+    JsonObject drain = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+    assertEquals("sim-1", drain.getAsJsonObject("trigger").get("event_id").getAsString());
+    assertEquals("0.kf3x9q2", drain.getAsJsonObject("trigger").get("incident_id").getAsString());
+    assertEquals(
+        "app 5xx ratio us-central1", drain.getAsJsonObject("trigger").get("policy").getAsString());
     assertTrue(
         r.out()
             .endsWith(
