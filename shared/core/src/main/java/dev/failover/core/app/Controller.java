@@ -214,7 +214,8 @@ public final class Controller {
                   Optional.empty(),
                   step)));
       try {
-        String after = loadBalancer.apply(plan.target(), observed.fingerprint());
+        Map<Region, String> parked = park(memory, observed, plan);
+        String after = loadBalancer.apply(plan.target(), observed.fingerprint(), parked);
         records.add(
             write(
                 changeRecord(
@@ -268,6 +269,32 @@ public final class Controller {
         throw e;
       }
     }
+  }
+
+  /**
+   * Before a write that removes backends, remembers their entries (write-ahead: a crash after the
+   * write still leaves what the restore needs). Returns every parked entry.
+   */
+  private Map<Region, String> park(
+      ControllerMemory basis, LoadBalancer.Observed observed, Plan plan) {
+    Map<Region, String> leaving = new TreeMap<>();
+    for (Region r : settings.topology().regionNames()) {
+      String entry = observed.entries().get(r);
+      if (entry != null
+          && observed.config().setting(r).serving()
+          && !plan.target().setting(r).serving()) {
+        leaving.put(r, entry);
+      }
+    }
+    if (leaving.isEmpty()) {
+      return basis.parkedBackends();
+    }
+    return store.update(
+        m -> {
+          Map<Region, String> all = new TreeMap<>(m.parkedBackends());
+          all.putAll(leaving);
+          return new StateStore.Change<>(m.withParked(all), Map.copyOf(all));
+        });
   }
 
   private void backoff(Trigger trigger, int attempt) {

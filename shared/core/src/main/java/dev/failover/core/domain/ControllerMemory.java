@@ -28,9 +28,14 @@ import java.util.TreeMap;
  * @param recentEventIds the last {@link #EVENT_ID_WINDOW} recorded event ids, oldest first
  * @param notices the holds and pages last audited, by region name (or {@code page}), so that a
  *     standing hold is audited when it begins or changes, not on every tick
+ * @param parkedBackends backend entries removed from a backend service (membership mode), by
+ *     region, kept so that a restore re-adds exactly what was there
  */
 public record ControllerMemory(
-    Map<Region, RegionMemory> regions, List<String> recentEventIds, Map<String, String> notices) {
+    Map<Region, RegionMemory> regions,
+    List<String> recentEventIds,
+    Map<String, String> notices,
+    Map<Region, String> parkedBackends) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -39,13 +44,14 @@ public record ControllerMemory(
     regions = java.util.Collections.unmodifiableMap(new TreeMap<>(regions));
     recentEventIds = List.copyOf(recentEventIds);
     notices = java.util.Collections.unmodifiableMap(new TreeMap<>(notices));
+    parkedBackends = java.util.Collections.unmodifiableMap(new TreeMap<>(parkedBackends));
     if (recentEventIds.size() > EVENT_ID_WINDOW) {
       throw new IllegalArgumentException("at most " + EVENT_ID_WINDOW + " event ids");
     }
   }
 
   public static ControllerMemory empty() {
-    return new ControllerMemory(Map.of(), List.of(), Map.of());
+    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of());
   }
 
   public RegionMemory region(Region region) {
@@ -55,7 +61,7 @@ public record ControllerMemory(
   public ControllerMemory with(Region region, RegionMemory memory) {
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
-    return new ControllerMemory(copy, recentEventIds, notices);
+    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends);
   }
 
   public boolean seen(String eventId) {
@@ -105,7 +111,7 @@ public record ControllerMemory(
       ids.removeFirst();
     }
     ControllerMemory withId =
-        new ControllerMemory(applied.memory().regions(), List.copyOf(ids), notices);
+        new ControllerMemory(applied.memory().regions(), List.copyOf(ids), notices, parkedBackends);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -221,11 +227,15 @@ public record ControllerMemory(
       }
       next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
     }
-    return new Pruned(new ControllerMemory(next, recentEventIds, notices), expired);
+    return new Pruned(new ControllerMemory(next, recentEventIds, notices, parkedBackends), expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
-    return new ControllerMemory(regions, recentEventIds, newNotices);
+    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends);
+  }
+
+  public ControllerMemory withParked(Map<Region, String> parked) {
+    return new ControllerMemory(regions, recentEventIds, notices, parked);
   }
 
   /** Region states, for regions the memory knows. */

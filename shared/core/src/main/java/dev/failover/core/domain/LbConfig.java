@@ -1,5 +1,6 @@
 package dev.failover.core.domain;
 
+import dev.failover.core.rules.LoadBalancerRules;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -25,16 +26,42 @@ public record LbConfig(Mode mode, Map<Region, Setting> settings) {
             "setting of " + e.getKey() + " is a " + e.getValue().mode() + " setting in " + mode);
       }
     }
-    if (settings.values().stream().noneMatch(Setting::serving)) {
-      throw new IllegalArgumentException(
-          switch (mode) {
-            case URL_MAP_WEIGHTS ->
-                "at least one weightedBackendService must have a weight above 0";
-            case BACKEND_MEMBERSHIP -> "the last backend can never be removed";
-            case CAPACITY_SCALER -> "at least one backend must keep a capacityScaler above 0";
-          });
-    }
+    violation(mode, settings)
+        .ifPresent(
+            m -> {
+              throw new IllegalArgumentException(m);
+            });
     settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
+  }
+
+  /** The platform rule a config breaks, checked by the same code as the Compute fake. */
+  private static java.util.Optional<String> violation(Mode mode, Map<Region, Setting> settings) {
+    return switch (mode) {
+      case URL_MAP_WEIGHTS ->
+          LoadBalancerRules.weights(
+              "defaultRouteAction.weightedBackendServices",
+              settings.values().stream().map(s -> ((Setting.Weight) s).value()).toList());
+      case BACKEND_MEMBERSHIP ->
+          LoadBalancerRules.backends(
+              "backends",
+              settings.entrySet().stream()
+                  .filter(e -> e.getValue().serving())
+                  .map(
+                      e ->
+                          LoadBalancerRules.Backend.of(
+                              e.getKey().name(), java.util.Optional.empty()))
+                  .toList());
+      case CAPACITY_SCALER ->
+          LoadBalancerRules.backends(
+              "backends",
+              settings.entrySet().stream()
+                  .map(
+                      e ->
+                          LoadBalancerRules.Backend.of(
+                              e.getKey().name(),
+                              java.util.Optional.of(((Setting.Scaler) e.getValue()).value())))
+                  .toList());
+    };
   }
 
   public Setting setting(Region region) {

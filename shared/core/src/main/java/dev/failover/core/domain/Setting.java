@@ -1,5 +1,7 @@
 package dev.failover.core.domain;
 
+import dev.failover.core.rules.LoadBalancerRules;
+
 /**
  * One region's setting on the load balancer, in the vocabulary of its {@link Mode}. Each variant
  * checks the platform's range on construction.
@@ -20,9 +22,11 @@ public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.
     public static final int MAX = 1000;
 
     public Weight {
-      if (value < 0 || value > MAX) {
-        throw new IllegalArgumentException("weight must be in 0..1000, got " + value);
-      }
+      LoadBalancerRules.weight("weight", value)
+          .ifPresent(
+              m -> {
+                throw new IllegalArgumentException(m);
+              });
     }
 
     @Override
@@ -46,10 +50,11 @@ public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.
    */
   record Scaler(int milli) implements Setting {
     public Scaler {
-      if (milli != 0 && (milli < 100 || milli > 1000)) {
-        throw new IllegalArgumentException(
-            "capacityScaler must be 0 or in 0.1..1.0, got " + (milli / 1000.0));
-      }
+      LoadBalancerRules.capacityScaler("capacityScaler", milli / 1000.0)
+          .ifPresent(
+              m -> {
+                throw new IllegalArgumentException(m);
+              });
     }
 
     public static Scaler of(double value) {

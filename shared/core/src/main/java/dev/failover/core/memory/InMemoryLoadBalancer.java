@@ -32,7 +32,10 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
   }
 
   @Override
-  public synchronized String apply(LbConfig target, String fingerprint) {
+  public synchronized String apply(
+      LbConfig target,
+      String fingerprint,
+      java.util.Map<dev.failover.core.domain.Region, String> parked) {
     if (!faults.isEmpty()) {
       throw faults.removeFirst();
     }

@@ -1,6 +1,8 @@
 package dev.failover.core.port;
 
 import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Region;
+import java.util.Map;
 
 /**
  * The load balancer the controller steers. Implementations translate their platform's errors once:
@@ -9,11 +11,20 @@ import dev.failover.core.domain.LbConfig;
  */
 public interface LoadBalancer {
 
-  /** What the load balancer has now, with the fingerprint that a write must present. */
-  record Observed(LbConfig config, String fingerprint) {
+  /**
+   * What the load balancer has now, with the fingerprint that a write must present, and, in {@code
+   * BACKEND_MEMBERSHIP} mode, each present region's backend entry as opaque text (so that a removed
+   * entry can be parked and later re-added exactly).
+   */
+  record Observed(LbConfig config, String fingerprint, Map<Region, String> entries) {
     public Observed {
       java.util.Objects.requireNonNull(config, "config");
       java.util.Objects.requireNonNull(fingerprint, "fingerprint");
+      entries = Map.copyOf(entries);
+    }
+
+    public Observed(LbConfig config, String fingerprint) {
+      this(config, fingerprint, Map.of());
     }
   }
 
@@ -21,7 +32,8 @@ public interface LoadBalancer {
 
   /**
    * Writes {@code target}, only if the resource still has {@code fingerprint}; waits until the
-   * platform reports the write done. Returns the new fingerprint.
+   * platform reports the write done. Returns the new fingerprint. {@code parked} holds backend
+   * entries removed earlier, by region, for re-adding them as they were.
    */
-  String apply(LbConfig target, String fingerprint);
+  String apply(LbConfig target, String fingerprint, Map<Region, String> parked);
 }

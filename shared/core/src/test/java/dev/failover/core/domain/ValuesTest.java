@@ -41,21 +41,23 @@ class ValuesTest {
   @ParameterizedTest
   @CsvSource({"-1", "1001"})
   void weight_isZeroTo1000(int w) {
-    assertEquals("weight must be in 0..1000, got " + w, message(() -> new Setting.Weight(w)));
+    assertEquals(
+        "Invalid value for field 'weight': '" + w + "'. Must be in range [0, 1000].",
+        message(() -> new Setting.Weight(w)));
   }
 
   @ParameterizedTest
   @CsvSource({"1, 0.001", "99, 0.099", "1001, 1.001"})
   void scaler_isZeroOrTenthToOne(int milli, String shown) {
     assertEquals(
-        "capacityScaler must be 0 or in 0.1..1.0, got " + shown,
+        "Invalid value for field 'capacityScaler': '" + shown + "'. Must be 0 or in [0.1, 1.0].",
         message(() -> new Setting.Scaler(milli)));
   }
 
   @Test
   void lbConfig_neverHasZeroServingRegions() {
     assertEquals(
-        "the last backend can never be removed",
+        "Invalid value for field 'backends': the last backend can never be removed.",
         message(
             () ->
                 new LbConfig(
@@ -63,10 +65,12 @@ class ValuesTest {
                     Map.of(
                         US, new Setting.Member(false), Fixtures.EU, new Setting.Member(false)))));
     assertEquals(
-        "at least one backend must keep a capacityScaler above 0",
+        "Invalid value for field 'backends[0].capacityScaler': '0.0'. A capacity scaler of 0 is"
+            + " not allowed when there is only one backend.",
         message(() -> new LbConfig(Mode.CAPACITY_SCALER, Map.of(US, new Setting.Scaler(0)))));
     assertEquals(
-        "at least one weightedBackendService must have a weight above 0",
+        "Invalid value for field 'defaultRouteAction.weightedBackendServices': at least one"
+            + " weightedBackendService must have a weight above 0.",
         message(() -> new LbConfig(Mode.URL_MAP_WEIGHTS, Map.of(US, new Setting.Weight(0)))));
   }
 

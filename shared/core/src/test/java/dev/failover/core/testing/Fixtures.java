@@ -118,7 +118,7 @@ public final class Fixtures {
     }
 
     public ControllerMemory build() {
-      return new ControllerMemory(regions, List.of(), Map.of());
+      return new ControllerMemory(regions, List.of(), Map.of(), Map.of());
     }
   }
 
