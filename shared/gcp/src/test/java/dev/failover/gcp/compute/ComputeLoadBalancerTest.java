@@ -1,0 +1,502 @@
+package dev.failover.gcp.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.api.gax.rpc.InvalidArgumentException;
+import com.google.cloud.compute.v1.BackendService;
+import com.google.cloud.compute.v1.BackendServicesClient;
+import com.google.cloud.compute.v1.UrlMap;
+import com.google.cloud.compute.v1.UrlMapsClient;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Setting;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.PermanentException;
+import dev.failover.core.port.StaleFingerprintException;
+import dev.failover.core.port.TransientException;
+import dev.failover.fake.compute.ComputeFake;
+import dev.failover.fake.compute.ComputeFake.Call;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The Compute adapters, with the real google-cloud-compute client, against the Compute fake. */
+class ComputeLoadBalancerTest {
+  static final String PROJECT = "demo-project";
+  static final Region US = Region.of("us-central1");
+  static final Region EU = Region.of("europe-west1");
+  static final Region ASIA = Region.of("asia-east1");
+  static final List<Region> REGIONS = List.of(US, EU, ASIA);
+  static final String BS =
+      "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
+  static final String NEG = "https://www.googleapis.com/compute/v1/projects/demo-project/regions/";
+
+  ComputeFake fake;
+  ComputeClients.Settings settings;
+
+  @BeforeEach
+  void start() throws Exception {
+    fake = ComputeFake.start();
+    settings = ComputeClients.Settings.fake(fake.endpoint());
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  static String neg(Region r) {
+    return NEG + r + "/networkEndpointGroups/app-" + r;
+  }
+
+  static Topology topology(Mode mode) {
+    return new Topology(
+        mode,
+        PROJECT,
+        mode == Mode.URL_MAP_WEIGHTS ? "app-url-map" : "app-backend",
+        REGIONS.stream()
+            .map(r -> RegionSpec.of(r, mode == Mode.URL_MAP_WEIGHTS ? BS + r : neg(r), 100, 1000))
+            .toList(),
+        1500);
+  }
+
+  static LbConfig weights(int us, int eu, int asia) {
+    return new LbConfig(
+        Mode.URL_MAP_WEIGHTS,
+        Map.of(
+            US,
+            new Setting.Weight(us),
+            EU,
+            new Setting.Weight(eu),
+            ASIA,
+            new Setting.Weight(asia)));
+  }
+
+  static JsonObject json(String s) {
+    return JsonParser.parseString(s).getAsJsonObject();
+  }
+
+  static String wbs(int w) {
+    return "[{\"backendService\":\""
+        + BS
+        + "us-central1\",\"weight\":"
+        + w
+        + "},"
+        + "{\"backendService\":\""
+        + BS
+        + "europe-west1\",\"weight\":"
+        + w
+        + "},"
+        + "{\"backendService\":\""
+        + BS
+        + "asia-east1\",\"weight\":"
+        + w
+        + "}]";
+  }
+
+  @Nested
+  class UrlMapWeights {
+    UrlMapsClient client;
+    UrlMapLoadBalancer lb;
+
+    @BeforeEach
+    void setUp() {
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":"
+                  + wbs(100)
+                  + ","
+                  + "\"timeout\":{\"seconds\":\"30\"}},"
+                  + "\"hostRules\":[{\"hosts\":[\"*\"],\"pathMatcher\":\"api\"}],"
+                  + "\"pathMatchers\":[{\"name\":\"api\",\"defaultRouteAction\":{\"weightedBackendServices\":"
+                  + wbs(100)
+                  + "}},{\"name\":\"static\",\"defaultService\":\""
+                  + BS
+                  + "us-central1\"}]}"));
+      client = ComputeClients.urlMaps(settings);
+      lb =
+          new UrlMapLoadBalancer(
+              client, topology(Mode.URL_MAP_WEIGHTS), Set.of("api"), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+      client.close();
+    }
+
+    @Test
+    void read_returnsEachRegionsWeightAndTheFingerprint() {
+      LoadBalancer.Observed o = lb.read();
+      assertEquals(weights(100, 100, 100), o.config());
+      assertEquals(
+          fake.urlMap(PROJECT, "app-url-map").get("fingerprint").getAsString(), o.fingerprint());
+    }
+
+    @Test
+    void apply_patchesWeightsEverywhereAndKeepsTheRest_withOneGetAndOnePatch() {
+      LoadBalancer.Observed o = lb.read();
+      lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());
+      assertEquals(1, fake.count(Call.GET));
+      assertEquals(1, fake.count(Call.PATCH));
+      JsonObject um = fake.urlMap(PROJECT, "app-url-map");
+      assertEquals(json("{\"x\":" + wbs(100) + "}").getAsJsonArray("x").size(), 3);
+      assertEquals(
+          0,
+          um.getAsJsonObject("defaultRouteAction")
+              .getAsJsonArray("weightedBackendServices")
+              .get(0)
+              .getAsJsonObject()
+              .get("weight")
+              .getAsInt());
+      assertEquals(
+          "30",
+          um.getAsJsonObject("defaultRouteAction")
+              .getAsJsonObject("timeout")
+              .get("seconds")
+              .getAsString());
+      JsonObject api = um.getAsJsonArray("pathMatchers").get(0).getAsJsonObject();
+      assertEquals(
+          0,
+          api.getAsJsonObject("defaultRouteAction")
+              .getAsJsonArray("weightedBackendServices")
+              .get(0)
+              .getAsJsonObject()
+              .get("weight")
+              .getAsInt());
+      JsonObject stat = um.getAsJsonArray("pathMatchers").get(1).getAsJsonObject();
+      assertEquals(BS + "us-central1", stat.get("defaultService").getAsString());
+      assertEquals(1, um.getAsJsonArray("hostRules").size());
+      assertEquals(weights(0, 100, 100), lb.read().config());
+      assertEquals(1, fake.writes().size());
+    }
+
+    @Test
+    void apply_staleFingerprint_isStaleFingerprintException() {
+      LoadBalancer.Observed o = lb.read();
+      fake.raceNextPatches(1);
+      StaleFingerprintException e =
+          assertThrows(
+              StaleFingerprintException.class,
+              () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
+      assertTrue(e.getMessage().startsWith("PATCH urlMaps/app-url-map: HTTP 412"), e.getMessage());
+      assertEquals(0, fake.writes().size());
+    }
+
+    @Test
+    void apply_throttledOrUnavailable_isTransient() {
+      LoadBalancer.Observed o = lb.read();
+      fake.failNext(Call.PATCH, 429, "Rate Limit Exceeded");
+      assertThrows(
+          TransientException.class,
+          () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
+      LoadBalancer.Observed o2 = lb.read();
+      fake.failNext(Call.PATCH, 503, "Backend Error");
+      assertThrows(
+          TransientException.class,
+          () -> lb.apply(weights(0, 100, 100), o2.fingerprint(), Map.of()));
+      assertEquals(0, fake.writes().size());
+    }
+
+    @Test
+    void read_retriesA503ThenSucceeds() {
+      fake.failNext(Call.GET, 503, "Backend Error");
+      assertEquals(weights(100, 100, 100), lb.read().config());
+      assertEquals(2, fake.count(Call.GET));
+    }
+
+    @Test
+    void read_forbidden_isPermanent() {
+      fake.failNext(Call.GET, 403, "Required 'compute.urlMaps.get' permission");
+      PermanentException e = assertThrows(PermanentException.class, () -> lb.read());
+      assertTrue(e.getMessage().startsWith("GET urlMaps/app-url-map: HTTP 403"), e.getMessage());
+    }
+
+    @Test
+    void apply_waitsForARunningOperation() {
+      fake.operationPolls(3);
+      LoadBalancer.Observed o = lb.read();
+      String ref = lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());
+      assertTrue(ref.startsWith("operation/operation-"), ref);
+      assertEquals(3, fake.count(Call.OPERATION));
+    }
+
+    @Test
+    void apply_failedOperation_surfacesItsErrorAndWritesNothing() {
+      fake.failNextOperation(400, "BAD REQUEST");
+      LoadBalancer.Observed o = lb.read();
+      PermanentException e =
+          assertThrows(
+              PermanentException.class,
+              () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
+      assertTrue(e.getMessage().contains("BAD REQUEST"), e.getMessage());
+      assertEquals(weights(100, 100, 100), lb.read().config());
+    }
+
+    @Test
+    void apply_operationFailedWith412_isStale() {
+      fake.failNextOperation(412, "PRECONDITION FAILED");
+      LoadBalancer.Observed o = lb.read();
+      assertThrows(
+          StaleFingerprintException.class,
+          () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
+    }
+
+    @Test
+    void apply_slowResponses_stillComplete() {
+      fake.delayNext(Call.GET, Duration.ofMillis(300));
+      fake.delayNext(Call.PATCH, Duration.ofMillis(300));
+      LoadBalancer.Observed o = lb.read();
+      lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());
+      assertEquals(1, fake.writes().size());
+    }
+
+    @Test
+    void read_missingRegion_isPermanentAndNamesIt() {
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":[{\"backendService\":\""
+                  + BS
+                  + "us-central1\",\"weight\":1}]}}"));
+      PermanentException e = assertThrows(PermanentException.class, () -> lb.read());
+      assertEquals(
+          "URL map app-url-map has no weightedBackendService for asia-east1 ("
+              + BS
+              + "asia-east1) in defaultRouteAction",
+          e.getMessage());
+    }
+
+    @Test
+    void fake_rejectsWeightsOutOfRangeAndAllZero_asTheApiDoes() throws Exception {
+      String fp = client.get(PROJECT, "app-url-map").getFingerprint();
+      UrlMap bad =
+          UrlMap.newBuilder()
+              .setFingerprint(fp)
+              .setDefaultRouteAction(
+                  client.get(PROJECT, "app-url-map").getDefaultRouteAction().toBuilder()
+                      .setWeightedBackendServices(
+                          0,
+                          client
+                              .get(PROJECT, "app-url-map")
+                              .getDefaultRouteAction()
+                              .getWeightedBackendServices(0)
+                              .toBuilder()
+                              .setWeight(1001)))
+              .build();
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class, () -> client.patchAsync(PROJECT, "app-url-map", bad).get());
+      assertTrue(e.getCause() instanceof InvalidArgumentException, e.getCause().toString());
+      assertEquals(
+          "Invalid value for field 'resource.defaultRouteAction.weightedBackendServices[0].weight':"
+              + " '1001'. Must be in range [0, 1000].",
+          ComputeErrors.message((InvalidArgumentException) e.getCause()));
+    }
+
+    @Test
+    void fake_requiresAFingerprint() {
+      UrlMap noFp = UrlMap.newBuilder().setDescription("x").build();
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> client.patchAsync(PROJECT, "app-url-map", noFp).get());
+      assertEquals(
+          "Required field 'resource.fingerprint' not specified",
+          ComputeErrors.message((com.google.api.gax.rpc.ApiException) e.getCause()));
+    }
+  }
+
+  @Nested
+  class Membership {
+    BackendServicesClient client;
+    BackendServiceLoadBalancer lb;
+    static final String ENTRY_US =
+        "{\"group\":\""
+            + NEG
+            + "us-central1/networkEndpointGroups/app-us-central1\","
+            + "\"balancingMode\":\"UTILIZATION\",\"capacityScaler\":1,\"description\":\"us, created by terraform\"}";
+
+    @BeforeEach
+    void setUp() {
+      fake.putBackendService(
+          PROJECT,
+          "app-backend",
+          json(
+              "{\"loadBalancingScheme\":\"EXTERNAL_MANAGED\",\"protocol\":\"HTTPS\",\"backends\":["
+                  + ENTRY_US
+                  + ",{\"group\":\""
+                  + neg(EU)
+                  + "\"},{\"group\":\""
+                  + neg(ASIA)
+                  + "\"}]}"));
+      client = ComputeClients.backendServices(settings);
+      lb =
+          new BackendServiceLoadBalancer(
+              client, topology(Mode.BACKEND_MEMBERSHIP), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+      client.close();
+    }
+
+    LbConfig members(boolean us, boolean eu, boolean asia) {
+      return new LbConfig(
+          Mode.BACKEND_MEMBERSHIP,
+          Map.of(
+              US,
+              new Setting.Member(us),
+              EU,
+              new Setting.Member(eu),
+              ASIA,
+              new Setting.Member(asia)));
+    }
+
+    @Test
+    void drainThenRestore_reAddsTheExactSameBackendEntry() {
+      LoadBalancer.Observed before = lb.read();
+      assertEquals(members(true, true, true), before.config());
+      String parked = before.entries().get(US);
+      lb.apply(members(false, true, true), before.fingerprint(), Map.of());
+      assertEquals(
+          2, fake.backendService(PROJECT, "app-backend").getAsJsonArray("backends").size());
+      LoadBalancer.Observed drained = lb.read();
+      assertEquals(members(false, true, true), drained.config());
+      lb.apply(members(true, true, true), drained.fingerprint(), Map.of(US, parked));
+      JsonObject restored =
+          fake.backendService(PROJECT, "app-backend")
+              .getAsJsonArray("backends")
+              .get(2)
+              .getAsJsonObject();
+      assertEquals(json(ENTRY_US), restored);
+    }
+
+    @Test
+    void restoreWithoutAParkedEntry_addsTheGroupAlone() {
+      LoadBalancer.Observed before = lb.read();
+      lb.apply(members(true, false, true), before.fingerprint(), Map.of());
+      lb.apply(members(true, true, true), lb.read().fingerprint(), Map.of());
+      JsonObject restored =
+          fake.backendService(PROJECT, "app-backend")
+              .getAsJsonArray("backends")
+              .get(2)
+              .getAsJsonObject();
+      assertEquals(json("{\"group\":\"" + neg(EU) + "\"}"), restored);
+    }
+
+    @Test
+    void fake_refusesToRemoveTheLastBackend_andCapacityScalerOnServerlessNegs() throws Exception {
+      BackendService current = client.get(PROJECT, "app-backend");
+      BackendService none =
+          BackendService.newBuilder()
+              .setFingerprint(current.getFingerprint())
+              .addBackends(current.getBackends(1).toBuilder().setCapacityScaler(0.5f))
+              .build();
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> client.patchAsync(PROJECT, "app-backend", none).get());
+      assertEquals(
+          "Invalid value for field 'resource.backends[0].capacityScaler': '0.5'. Capacity scaler is"
+              + " not available for Serverless network endpoint groups.",
+          ComputeErrors.message((com.google.api.gax.rpc.ApiException) e.getCause()));
+      BackendService rate =
+          BackendService.newBuilder()
+              .setFingerprint(current.getFingerprint())
+              .addBackends(
+                  current.getBackends(1).toBuilder().setBalancingMode("RATE").setMaxRate(100))
+              .build();
+      e =
+          assertThrows(
+              ExecutionException.class,
+              () -> client.patchAsync(PROJECT, "app-backend", rate).get());
+      assertEquals(
+          "Invalid value for field 'resource.backends[0].balancingMode': 'RATE'. Balancing mode is"
+              + " not supported for Serverless network endpoint groups.",
+          ComputeErrors.message((com.google.api.gax.rpc.ApiException) e.getCause()));
+    }
+  }
+
+  @Nested
+  class CapacityScaler {
+    BackendServicesClient client;
+    BackendServiceLoadBalancer lb;
+    static final String IG = "https://www.googleapis.com/compute/v1/projects/demo-project/zones/";
+
+    Topology igTopology() {
+      return new Topology(
+          Mode.CAPACITY_SCALER,
+          PROJECT,
+          "app-backend",
+          REGIONS.stream()
+              .map(r -> RegionSpec.of(r, IG + r + "-a/instanceGroups/app-" + r, 100, 1000))
+              .toList(),
+          1500);
+    }
+
+    @BeforeEach
+    void setUp() {
+      StringBuilder b = new StringBuilder("{\"backends\":[");
+      for (int i = 0; i < REGIONS.size(); i++) {
+        Region r = REGIONS.get(i);
+        b.append(i == 0 ? "" : ",")
+            .append("{\"group\":\"")
+            .append(IG)
+            .append(r)
+            .append("-a/instanceGroups/app-")
+            .append(r)
+            .append(
+                "\",\"balancingMode\":\"RATE\",\"maxRatePerInstance\":50,\"capacityScaler\":1}");
+      }
+      fake.putBackendService(PROJECT, "app-backend", json(b.append("]}").toString()));
+      client = ComputeClients.backendServices(settings);
+      lb = new BackendServiceLoadBalancer(client, igTopology(), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+      client.close();
+    }
+
+    @Test
+    void apply_setsTheScalerAndKeepsTheBalancingMode() {
+      LoadBalancer.Observed o = lb.read();
+      LbConfig target =
+          new LbConfig(
+              Mode.CAPACITY_SCALER,
+              Map.of(
+                  US,
+                  new Setting.Scaler(0),
+                  EU,
+                  new Setting.Scaler(250),
+                  ASIA,
+                  new Setting.Scaler(1000)));
+      lb.apply(target, o.fingerprint(), Map.of());
+      assertEquals(target, lb.read().config());
+      JsonObject us =
+          fake.backendService(PROJECT, "app-backend")
+              .getAsJsonArray("backends")
+              .get(0)
+              .getAsJsonObject();
+      assertEquals(0.0, us.get("capacityScaler").getAsDouble());
+      assertEquals("RATE", us.get("balancingMode").getAsString());
+      assertEquals(50, us.get("maxRatePerInstance").getAsInt());
+    }
+  }
+}
