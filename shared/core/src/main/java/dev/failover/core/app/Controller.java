@@ -107,12 +107,7 @@ public final class Controller {
     if (settings.topology().find(event.region()).isEmpty()) {
       throw new IllegalArgumentException("region " + event.region() + " is not in the topology");
     }
-    ControllerMemory.Recorded recorded =
-        store.update(
-            m -> {
-              ControllerMemory.Recorded r = m.record(event);
-              return new StateStore.Change<>(r.memory(), r);
-            });
+    ControllerMemory.Recorded recorded = store.record(event);
     List<AuditRecord> records = new ArrayList<>();
     if (recorded.effect() == ControllerMemory.Effect.DUPLICATE
         || recorded.effect() == ControllerMemory.Effect.STALE) {

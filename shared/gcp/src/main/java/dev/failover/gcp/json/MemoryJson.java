@@ -1,0 +1,172 @@
+package dev.failover.gcp.json;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.failover.core.domain.BuildState;
+import dev.failover.core.domain.BuildStatus;
+import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.Incident;
+import dev.failover.core.domain.Pin;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionMemory;
+import dev.failover.core.domain.RegionState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The controller's memory as JSON, for the state stores. Versioned ({@code "v": 1}); decoding
+ * validates through the domain constructors, so a corrupted document fails loudly instead of
+ * steering traffic.
+ */
+public final class MemoryJson {
+  public static final int VERSION = 1;
+
+  private MemoryJson() {}
+
+  public static String encode(ControllerMemory m) {
+    JsonObject o = new JsonObject();
+    o.addProperty("v", VERSION);
+    JsonObject regions = new JsonObject();
+    m.regions().forEach((r, rm) -> regions.add(r.name(), region(rm)));
+    o.add("regions", regions);
+    JsonArray ids = new JsonArray();
+    m.recentEventIds().forEach(ids::add);
+    o.add("recent_event_ids", ids);
+    JsonObject notices = new JsonObject();
+    m.notices().forEach(notices::addProperty);
+    o.add("notices", notices);
+    JsonObject parked = new JsonObject();
+    m.parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
+    o.add("parked_backends", parked);
+    return o.toString();
+  }
+
+  private static JsonObject region(RegionMemory rm) {
+    JsonObject o = new JsonObject();
+    JsonArray incidents = new JsonArray();
+    for (Incident i : rm.incidents().values()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("id", i.id());
+      j.addProperty("policy", i.policy());
+      j.addProperty("started_at", i.startedAt().toString());
+      i.endedAt().ifPresent(t -> j.addProperty("ended_at", t.toString()));
+      incidents.add(j);
+    }
+    o.add("incidents", incidents);
+    rm.build()
+        .ifPresent(
+            b -> {
+              JsonObject j = new JsonObject();
+              j.addProperty("build_id", b.buildId());
+              j.addProperty("status", b.status().name());
+              j.addProperty("at", b.at().toString());
+              o.add("build", j);
+            });
+    rm.pin()
+        .ifPresent(
+            p -> {
+              JsonObject j = new JsonObject();
+              j.addProperty("command_id", p.commandId());
+              j.addProperty("kind", p.kind().name());
+              j.addProperty("actor", p.actor());
+              j.addProperty("reason", p.reason());
+              j.addProperty("created_at", p.createdAt().toString());
+              j.addProperty("expires_at", p.expiresAt().toString());
+              j.addProperty("break_glass", p.breakGlass());
+              o.add("pin", j);
+            });
+    RegionState s = rm.state();
+    JsonObject st = new JsonObject();
+    st.addProperty("phase", s.phase().name());
+    st.addProperty("level", s.level());
+    st.addProperty("ramp_step", s.rampStep());
+    st.addProperty("since", s.since().toString());
+    st.addProperty("flap_count", s.flapCount());
+    s.lastRestoreAt().ifPresent(t -> st.addProperty("last_restore_at", t.toString()));
+    o.add("state", st);
+    return o;
+  }
+
+  public static ControllerMemory decode(String text) {
+    Strict o = Strict.parse(text, "the stored controller memory");
+    int v = o.integer("v");
+    if (v != VERSION) {
+      throw new Strict.InvalidJsonException(
+          "the stored controller memory has version " + v + "; this controller reads " + VERSION);
+    }
+    Map<Region, RegionMemory> regions = new HashMap<>();
+    Strict rs = o.object("regions");
+    for (String name : rs.raw().keySet()) {
+      Region r = Region.of(name);
+      regions.put(r, decodeRegion(rs.object(name)));
+    }
+    List<String> ids = new ArrayList<>();
+    for (JsonElement e : o.array("recent_event_ids")) {
+      ids.add(e.getAsString());
+    }
+    Map<String, String> notices = new HashMap<>();
+    o.optObject("notices")
+        .ifPresent(
+            n ->
+                n.raw()
+                    .entrySet()
+                    .forEach(e -> notices.put(e.getKey(), e.getValue().getAsString())));
+    Map<Region, String> parked = new HashMap<>();
+    o.optObject("parked_backends")
+        .ifPresent(
+            p ->
+                p.raw()
+                    .entrySet()
+                    .forEach(e -> parked.put(Region.of(e.getKey()), e.getValue().getAsString())));
+    o.noOtherFields();
+    return new ControllerMemory(regions, ids, notices, parked);
+  }
+
+  private static RegionMemory decodeRegion(Strict o) {
+    Map<String, Incident> incidents = new HashMap<>();
+    for (Strict i : o.objects("incidents")) {
+      Incident inc =
+          new Incident(
+              i.string("id"),
+              i.string("policy"),
+              Instant.parse(i.string("started_at")),
+              i.optString("ended_at").map(Instant::parse));
+      incidents.put(inc.id(), inc);
+    }
+    Optional<BuildState> build =
+        o.optObject("build")
+            .map(
+                b ->
+                    new BuildState(
+                        b.string("build_id"),
+                        BuildStatus.valueOf(b.string("status")),
+                        Instant.parse(b.string("at"))));
+    Optional<Pin> pin =
+        o.optObject("pin")
+            .map(
+                p ->
+                    new Pin(
+                        p.string("command_id"),
+                        Pin.Kind.valueOf(p.string("kind")),
+                        p.string("actor"),
+                        p.string("reason"),
+                        Instant.parse(p.string("created_at")),
+                        Instant.parse(p.string("expires_at")),
+                        p.optBool("break_glass").orElse(false)));
+    Strict s = o.object("state");
+    RegionState state =
+        new RegionState(
+            RegionState.Phase.valueOf(s.string("phase")),
+            s.integer("level"),
+            s.integer("ramp_step"),
+            Instant.parse(s.string("since")),
+            s.integer("flap_count"),
+            s.optString("last_restore_at").map(Instant::parse));
+    return new RegionMemory(incidents, build, pin, state);
+  }
+}
