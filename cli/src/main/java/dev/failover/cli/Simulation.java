@@ -67,14 +67,12 @@ final class Simulation {
       health.report(r, dev.failover.core.domain.Health.Status.HEALTHY, scenario.start());
     }
     Env env =
-        new Env(
+        Env.embedded(
             scenario.topology(),
             scenario.policy(),
             Map.of(),
             CloudBuilds.Routing.defaults(Optional.of(scenario.topology().resource())),
-            Duration.ofHours(1),
-            "memory",
-            "simulator");
+            Duration.ofHours(1));
     AuditSink both =
         r -> {
           records.add(r);

@@ -1,13 +1,10 @@
 package dev.failover.functions;
 
-import dev.failover.core.memory.InMemoryLoadBalancer;
-import dev.failover.core.memory.InMemoryStateStore;
-import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.AuditSink;
 import dev.failover.gcp.audit.CloudLoggingAuditSink;
 import dev.failover.gcp.audit.NdjsonFileAuditSink;
-import dev.failover.gcp.config.Assembly;
 import dev.failover.gcp.config.Env;
+import dev.failover.gcp.config.Runtime;
 import dev.failover.gcp.intake.Intake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,11 +53,11 @@ public final class Wiring {
     } else {
       audit = new CloudLoggingAuditSink(System.out);
     }
-    return Assembly.intake(
+    Runtime runtime =
+        Runtime.open(
+            env, Clock.systemUTC(), System.getenv(), message -> System.err.println(message));
+    return runtime.intake(
         env,
-        new InMemoryStateStore(),
-        new InMemoryLoadBalancer(env.topology().baseConfig()),
-        new ScriptedHealthSource(),
         audit,
         Clock.systemUTC(),
         d -> Thread.sleep(Math.min(d.toMillis(), Duration.ofSeconds(5).toMillis())));

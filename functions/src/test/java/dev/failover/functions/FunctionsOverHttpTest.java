@@ -79,16 +79,14 @@ class FunctionsOverHttpTest {
     for (Region r : TOPOLOGY.regionNames()) {
       health.report(r, Health.Status.HEALTHY, Instant.now().minus(Duration.ofHours(1)));
     }
+    // the golden alert started in 2026-11; the test clock is the real one
     Env env =
-        new Env(
+        Env.embedded(
             TOPOLOGY,
             Policy.defaults(),
             Map.of(),
             CloudBuilds.Routing.defaults(Optional.empty()),
-            // the golden alert started in 2026-11; the test clock is the real one
-            Duration.ofDays(3650),
-            "memory",
-            "stdout");
+            Duration.ofDays(3650));
     Wiring.install(
         Assembly.intake(
             env, new InMemoryStateStore(), lb, health, audit, Clock.systemUTC(), Pause.NONE));

@@ -92,7 +92,8 @@ public final class MonitoringHealthSource implements HealthSource {
     UNHEALTHY
   }
 
-  private final MetricServiceClient client;
+  private final java.util.function.Supplier<MetricServiceClient> clients;
+  private volatile MetricServiceClient client;
   private final Settings settings;
   private final Set<Region> regions;
   private final Consumer<RuntimeException> onError;
@@ -113,6 +114,9 @@ public final class MonitoringHealthSource implements HealthSource {
     Map<Region, TreeMap<Instant, Evidence>> evidence = new HashMap<>();
     regions.forEach(r -> evidence.put(r, new TreeMap<>()));
     try {
+      if (client == null) {
+        client = clients.get();
+      }
       traffic(now, evidence);
       settings.maxP95Millis().ifPresent(max -> latency(now, max, evidence));
       if (!settings.uptimeChecks().isEmpty()) {

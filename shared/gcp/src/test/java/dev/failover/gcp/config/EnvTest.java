@@ -33,6 +33,29 @@ class EnvTest {
     assertEquals(Optional.of("app"), env.buildRouting().service());
     assertEquals("_REGION", env.buildRouting().regionKey());
     assertEquals(Duration.ofMinutes(30), env.maxEventAge());
+    assertEquals(Env.Adapters.EMBEDDED, env.adapters());
+  }
+
+  @Test
+  void from_onCloudFunctions_usesTheGoogleAdaptersWithTheirSettings() {
+    Env env =
+        Env.from(
+            Map.of(
+                "K_SERVICE", "failover-alerts",
+                "FAILOVER_TOPOLOGY", TOPOLOGY,
+                "FAILOVER_PATH_MATCHERS", "api, web",
+                "FAILOVER_UPTIME_CHECKS",
+                    "{\"us-central1\":\"app-us\",\"europe-west1\":\"app-eu\"}",
+                "FAILOVER_HEALTH_MAX_P95_MS", "1500",
+                "FAILOVER_LEDGER_TTL", "P3D"));
+    assertEquals(Env.Adapters.GOOGLE, env.adapters());
+    assertEquals(java.util.Set.of("api", "web"), env.google().pathMatchers());
+    assertEquals(
+        Map.of(Region.of("us-central1"), "app-us", Region.of("europe-west1"), "app-eu"),
+        env.google().uptimeChecks());
+    assertEquals(Optional.of(1500.0), env.google().maxP95Millis());
+    assertEquals(Duration.ofDays(3), env.google().ledgerTtl());
+    assertEquals("um", env.google().healthService());
   }
 
   @Test
@@ -46,14 +69,14 @@ class EnvTest {
                         "FAILOVER_POLICY", "{\"headroom\":2}",
                         "FAILOVER_BUILD_REGION_KEY", "region",
                         "FAILOVER_MAX_EVENT_AGE", "1h",
-                        "FAILOVER_STATE", "redis")));
+                        "FAILOVER_ADAPTERS", "redis")));
     assertEquals(
         "invalid configuration:\n"
             + "  FAILOVER_TOPOLOGY: required (the topology JSON; or FAILOVER_TOPOLOGY_FILE, a path)\n"
             + "  FAILOVER_POLICY: policy: headroom must be in (0, 1], got 2.0\n"
             + "  FAILOVER_BUILD_REGION_KEY: a user substitution looks like _REGION (underscore, capitals), got 'region'\n"
             + "  FAILOVER_MAX_EVENT_AGE: an ISO-8601 duration such as PT1H, got '1h'\n"
-            + "  FAILOVER_STATE: only 'memory' is available in this build, got 'redis'",
+            + "  FAILOVER_ADAPTERS: google or embedded, got 'redis'",
         e.getMessage());
   }
 

@@ -67,14 +67,12 @@ class IntakeTest {
       health.report(r, Health.Status.HEALTHY, NOW.minus(Duration.ofHours(1)));
     }
     Env env =
-        new Env(
+        Env.embedded(
             TOPOLOGY,
             policy,
             Map.of("app latency asia", Region.of("asia-east1")),
             new CloudBuilds.Routing(Optional.of("app"), "_SERVICE", "_REGION"),
-            Duration.ofHours(1),
-            "memory",
-            "stdout");
+            Duration.ofHours(1));
     intake =
         Assembly.intake(
             env, store, lb, health, audit, Clock.fixed(NOW, ZoneOffset.UTC), Pause.NONE);

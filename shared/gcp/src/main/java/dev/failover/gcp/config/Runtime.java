@@ -1,0 +1,180 @@
+package dev.failover.gcp.config;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Region;
+import dev.failover.core.port.AuditSink;
+import dev.failover.core.port.HealthSource;
+import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.Pause;
+import dev.failover.core.port.StateStore;
+import dev.failover.gcp.compute.BackendServiceLoadBalancer;
+import dev.failover.gcp.compute.ComputeClients;
+import dev.failover.gcp.compute.UrlMapLoadBalancer;
+import dev.failover.gcp.embedded.FileHealthSource;
+import dev.failover.gcp.embedded.FileLoadBalancer;
+import dev.failover.gcp.embedded.FileStateStore;
+import dev.failover.gcp.health.MonitoringHealthSource;
+import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.state.FirestoreStateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The adapters the configuration asks for, and the handlers built on them. {@code google}: the
+ * Compute API for the load balancer, Firestore for memory, Cloud Monitoring for health (emulator
+ * and fake endpoints honoured: {@code FIRESTORE_EMULATOR_HOST}, {@code FAILOVER_COMPUTE_ENDPOINT}).
+ * {@code embedded}: local files for all three, shared by every process that names them.
+ */
+public final class Runtime implements AutoCloseable {
+  private final StateStore store;
+  private final LoadBalancer loadBalancer;
+  private final HealthSource health;
+  private final List<AutoCloseable> closeables;
+
+  private Runtime(
+      StateStore store, LoadBalancer lb, HealthSource health, List<AutoCloseable> closeables) {
+    this.store = store;
+    this.loadBalancer = lb;
+    this.health = health;
+    this.closeables = closeables;
+  }
+
+  public static Runtime open(
+      Env env, Clock clock, Map<String, String> environment, Consumer<String> warn) {
+    return env.adapters() == Env.Adapters.GOOGLE
+        ? google(env, clock, environment, warn)
+        : embedded(env);
+  }
+
+  private static Runtime embedded(Env env) {
+    HealthSource health =
+        env.embedded()
+            .healthFile()
+            .<HealthSource>map(FileHealthSource::new)
+            .orElse(allHealthy(env));
+    return new Runtime(
+        new FileStateStore(env.embedded().stateFile()),
+        new FileLoadBalancer(env.embedded().loadBalancerFile(), env.topology()),
+        health,
+        List.of());
+  }
+
+  /** Without a health file, the embedded default trusts incidents alone: every region healthy. */
+  private static HealthSource allHealthy(Env env) {
+    return now -> {
+      Map<Region, Health> h = new TreeMap<>();
+      env.topology()
+          .regionNames()
+          .forEach(r -> h.put(r, new Health(Health.Status.HEALTHY, Instant.EPOCH)));
+      return h;
+    };
+  }
+
+  private static Runtime google(
+      Env env, Clock clock, Map<String, String> environment, Consumer<String> warn) {
+    List<AutoCloseable> closeables = new ArrayList<>();
+    Env.Google g = env.google();
+    ComputeClients.Settings cs =
+        g.computeEndpoint()
+            .map(ComputeClients.Settings::fake)
+            .orElse(ComputeClients.Settings.defaults());
+    LoadBalancer lb;
+    if (env.topology().mode() == Mode.URL_MAP_WEIGHTS) {
+      var client = ComputeClients.urlMaps(cs);
+      closeables.add(client);
+      lb = new UrlMapLoadBalancer(client, env.topology(), g.pathMatchers(), cs.operationTimeout());
+    } else {
+      var client = ComputeClients.backendServices(cs);
+      closeables.add(client);
+      lb = new BackendServiceLoadBalancer(client, env.topology(), cs.operationTimeout());
+    }
+    FirestoreOptions.Builder fo =
+        FirestoreOptions.newBuilder().setProjectId(env.topology().project());
+    g.firestoreDatabase().ifPresent(fo::setDatabaseId);
+    String emulator = environment.get("FIRESTORE_EMULATOR_HOST");
+    if (emulator != null) {
+      fo.setEmulatorHost(emulator).setHost(emulator).setCredentials(NoCredentials.getInstance());
+    }
+    Firestore db = fo.build().getService();
+    closeables.add(db);
+    StateStore store =
+        new FirestoreStateStore(
+            db,
+            FirestoreStateStore.keyOf(env.topology().project(), env.topology().resource()),
+            g.ledgerTtl(),
+            clock);
+    List<MetricServiceClient> metrics = new ArrayList<>();
+    closeables.add(() -> metrics.forEach(MetricServiceClient::close));
+    MonitoringHealthSource.Settings d =
+        MonitoringHealthSource.Settings.defaults(
+            env.topology().project(), g.healthService(), g.uptimeChecks());
+    HealthSource health =
+        new MonitoringHealthSource(
+            () -> {
+              try {
+                MetricServiceClient c = MetricServiceClient.create();
+                metrics.add(c);
+                return c;
+              } catch (IOException e) {
+                throw new UncheckedIOException("could not create the Monitoring client", e);
+              }
+            },
+            new MonitoringHealthSource.Settings(
+                d.project(),
+                d.service(),
+                g.max5xxRatio(),
+                g.minRequests(),
+                g.maxP95Millis(),
+                d.uptimeChecks(),
+                d.minUptimeFraction(),
+                d.lookback(),
+                d.alignment(),
+                d.freshness(),
+                d.maxGap()),
+            env.topology().regionNames().stream().collect(java.util.stream.Collectors.toSet()),
+            e ->
+                warn.accept(
+                    "health: Cloud Monitoring could not be read, so every region has no data: "
+                        + e));
+    return new Runtime(store, lb, health, closeables);
+  }
+
+  public StateStore store() {
+    return store;
+  }
+
+  public LoadBalancer loadBalancer() {
+    return loadBalancer;
+  }
+
+  public HealthSource health() {
+    return health;
+  }
+
+  public Intake intake(Env env, AuditSink audit, Clock clock, Pause pause) {
+    return Assembly.intake(env, store, loadBalancer, health, audit, clock, pause);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing a client on shutdown: nothing to do about a failure
+      }
+    }
+  }
+}
