@@ -121,7 +121,7 @@ public final class Runtime implements AutoCloseable {
         MonitoringHealthSource.Settings.defaults(
             env.topology().project(), g.healthService(), g.uptimeChecks());
     HealthSource health =
-        new MonitoringHealthSource(
+        MonitoringHealthSource.lazy(
             () -> {
               try {
                 MetricServiceClient c = MetricServiceClient.create();
