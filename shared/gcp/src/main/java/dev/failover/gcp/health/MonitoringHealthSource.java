@@ -103,7 +103,27 @@ public final class MonitoringHealthSource implements HealthSource {
       Settings settings,
       Set<Region> regions,
       Consumer<RuntimeException> onError) {
-    this.client = client;
+    this(() -> client, settings, regions, onError, true);
+  }
+
+  /**
+   * Creates the client on first use (not at cold start); a failure to create it is a read failure.
+   */
+  public static MonitoringHealthSource lazy(
+      java.util.function.Supplier<MetricServiceClient> clients,
+      Settings settings,
+      Set<Region> regions,
+      Consumer<RuntimeException> onError) {
+    return new MonitoringHealthSource(clients, settings, regions, onError, true);
+  }
+
+  private MonitoringHealthSource(
+      java.util.function.Supplier<MetricServiceClient> clients,
+      Settings settings,
+      Set<Region> regions,
+      Consumer<RuntimeException> onError,
+      boolean lazy) {
+    this.clients = clients;
     this.settings = settings;
     this.regions = Set.copyOf(regions);
     this.onError = onError;
