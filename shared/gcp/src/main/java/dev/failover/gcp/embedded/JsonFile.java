@@ -77,7 +77,23 @@ final class JsonFile {
     T run();
   }
 
+  /** File locks are held per JVM: threads of one process queue here before taking the file lock. */
+  private static final java.util.concurrent.ConcurrentHashMap<
+          Path, java.util.concurrent.locks.ReentrantLock>
+      IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private <T> T locked(Body<T> body) {
+    java.util.concurrent.locks.ReentrantLock mine =
+        IN_PROCESS.computeIfAbsent(lock, k -> new java.util.concurrent.locks.ReentrantLock());
+    mine.lock();
+    try {
+      return lockedAcrossProcesses(body);
+    } finally {
+      mine.unlock();
+    }
+  }
+
+  private <T> T lockedAcrossProcesses(Body<T> body) {
     try {
       Files.createDirectories(file.getParent());
       try (FileChannel ch =
