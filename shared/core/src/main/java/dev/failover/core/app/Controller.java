@@ -6,6 +6,7 @@ import dev.failover.core.audit.AuditRecord.Outcome;
 import dev.failover.core.audit.AuditRecord.Trigger;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
@@ -19,6 +20,7 @@ import dev.failover.core.port.AuditSink;
 import dev.failover.core.port.HealthSource;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
+import dev.failover.core.port.PermanentException;
 import dev.failover.core.port.StaleFingerprintException;
 import dev.failover.core.port.StateStore;
 import dev.failover.core.port.TransientException;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -35,10 +38,14 @@ import java.util.TreeMap;
  * The one use case behind every entry point: record an event in memory, then reconcile.
  *
  * <p>Reconcile is level-triggered: it reads the load balancer and the memory, asks the {@link
- * Planner} for the config it wants, writes it with the fingerprint it read (re-reading and
- * re-planning on a stale fingerprint, a bounded number of times), audits the intent before the
- * write and the outcome after, and remembers the new region states. Every step can be repeated: a
- * crash anywhere heals on the next call, because the next call plans from what is there.
+ * Planner} for the config it wants, and writes it with the fingerprint it read (re-reading and
+ * re-planning on a stale fingerprint, a bounded number of times). Every write is bracketed: a
+ * pending-write marker is stored in memory, an {@code intent} record is audited, the write is made,
+ * its {@code change} record gives the outcome, and the marker is cleared with the new region
+ * states. A crash anywhere in between leaves the marker; the next reconcile resolves it (the load
+ * balancer shows the write or it does not) and records the outcome then. The outcome of a write has
+ * one record id (event, attempt, fingerprint read) however it is recorded, so BigQuery keeps
+ * exactly one {@code applied} record per write.
  */
 public final class Controller {
 
@@ -117,18 +124,16 @@ public final class Controller {
               trigger,
               now,
               received,
-              recorded.effect().name().toLowerCase(java.util.Locale.ROOT)
-                  + ": "
-                  + recorded.detail()));
+              recorded.effect().name().toLowerCase(Locale.ROOT) + ": " + recorded.detail()));
     }
-    Result r = reconcile(trigger, now, false, received);
+    Result r = reconcile(trigger, now, received);
     records.addAll(r.records());
     return new Result(Optional.of(recorded), r.plan(), r.wrote(), records);
   }
 
   /** Reconciles without an event (the periodic tick). */
   public Result reconcile(Trigger trigger, Instant now) {
-    return reconcile(trigger, now, false, clock.instant());
+    return reconcile(trigger, now, clock.instant());
   }
 
   /** Plans what reconcile would do now, changing nothing. */
@@ -147,7 +152,7 @@ public final class Controller {
   /** An audit record for input that was refused or ignored before reaching memory. */
   public AuditRecord inputRecord(
       Kind kind, Trigger trigger, Instant now, Instant received, String message) {
-    AuditRecord record =
+    return write(
         new AuditRecord(
             AuditRecord.recordId(trigger.eventId(), kind, "input"),
             now,
@@ -161,12 +166,10 @@ public final class Controller {
             kind == Kind.REJECTED ? Optional.of(message) : Optional.empty(),
             latency(received),
             settings.version(),
-            message);
-    audit.write(record);
-    return record;
+            message));
   }
 
-  private Result reconcile(Trigger trigger, Instant now, boolean dryRun, Instant received) {
+  private Result reconcile(Trigger trigger, Instant now, Instant received) {
     List<AuditRecord> records = new ArrayList<>();
     ControllerMemory.Pruned pruned =
         store.update(
@@ -181,6 +184,10 @@ public final class Controller {
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
       ControllerMemory memory = store.load();
+      if (memory.pendingWrite().isPresent()) {
+        records.add(resolve(memory.pendingWrite().get(), observed, trigger, now, received));
+        memory = clearPending(memory.pendingWrite().get());
+      }
       Plan plan =
           Planner.plan(
               memory,
@@ -195,6 +202,9 @@ public final class Controller {
         return new Result(Optional.empty(), plan, false, records);
       }
       String step = "attempt-" + attempt;
+      PendingWrite pending =
+          PendingWrite.of(trigger.eventId(), step, plan.target(), observed.fingerprint(), now);
+      Map<Region, String> parked = announce(memory, observed, plan, pending);
       records.add(
           write(
               changeRecord(
@@ -204,74 +214,71 @@ public final class Controller {
                   now,
                   received,
                   observed,
+                  pending,
                   Optional.empty(),
                   Outcome.SKIPPED,
-                  Optional.empty(),
-                  step)));
+                  Optional.empty())));
+      LoadBalancer.Written written;
       try {
-        Map<Region, String> parked = park(memory, observed, plan);
-        String after = loadBalancer.apply(plan.target(), observed.fingerprint(), parked);
-        records.add(
-            write(
-                changeRecord(
-                    Kind.CHANGE,
-                    trigger,
-                    plan,
-                    now,
-                    received,
-                    observed,
-                    Optional.of(after),
-                    Outcome.APPLIED,
-                    Optional.empty(),
-                    step)));
-        records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(after)));
-        remember(memory, plan);
-        return new Result(Optional.empty(), plan, true, records);
+        written = loadBalancer.apply(plan.target(), observed.fingerprint(), parked);
       } catch (StaleFingerprintException e) {
+        // certainly not applied: the platform refused the stale fingerprint
         records.add(
-            write(
-                changeRecord(
-                    Kind.CHANGE,
-                    trigger,
-                    plan,
-                    now,
-                    received,
-                    observed,
-                    Optional.empty(),
-                    Outcome.FAILED,
-                    Optional.of("stale fingerprint: " + e.getMessage()),
-                    step)));
+            failed(
+                trigger,
+                plan,
+                now,
+                received,
+                observed,
+                pending,
+                "stale fingerprint: " + e.getMessage()));
+        clearPending(pending);
         if (attempt >= settings.maxAttempts()) {
           throw new TransientException(
               "load balancer changed under us " + attempt + " times in a row; giving up for now",
               e);
         }
         backoff(trigger, attempt);
+        continue;
+      } catch (PermanentException | IllegalArgumentException e) {
+        // certainly not applied: the platform refused the write
+        records.add(failed(trigger, plan, now, received, observed, pending, describe(e)));
+        clearPending(pending);
+        throw e;
       } catch (RuntimeException e) {
-        records.add(
-            write(
-                changeRecord(
-                    Kind.CHANGE,
-                    trigger,
-                    plan,
-                    now,
-                    received,
-                    observed,
-                    Optional.empty(),
-                    Outcome.FAILED,
-                    Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()),
-                    step)));
+        // perhaps applied (a timeout, a lost answer): the marker stays, the next reconcile checks
+        records.add(failed(trigger, plan, now, received, observed, pending, describe(e)));
         throw e;
       }
+      records.add(
+          write(
+              changeRecord(
+                  Kind.CHANGE,
+                  trigger,
+                  plan,
+                  now,
+                  received,
+                  observed,
+                  pending,
+                  Optional.of(written),
+                  Outcome.APPLIED,
+                  Optional.empty())));
+      records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(written)));
+      remember(memory.withPending(Optional.of(pending)), plan);
+      return new Result(Optional.empty(), plan, true, records);
     }
   }
 
+  private static String describe(RuntimeException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
   /**
-   * Before a write that removes backends, remembers their entries (write-ahead: a crash after the
-   * write still leaves what the restore needs). Returns every parked entry.
+   * Before a write: stores the pending-write marker and, for backends the write removes, their
+   * entries (so a restore re-adds them exactly, even after a crash). Returns every parked entry.
    */
-  private Map<Region, String> park(
-      ControllerMemory basis, LoadBalancer.Observed observed, Plan plan) {
+  private Map<Region, String> announce(
+      ControllerMemory basis, LoadBalancer.Observed observed, Plan plan, PendingWrite pending) {
     Map<Region, String> leaving = new TreeMap<>();
     for (Region r : settings.topology().regionNames()) {
       String entry = observed.entries().get(r);
@@ -281,15 +288,101 @@ public final class Controller {
         leaving.put(r, entry);
       }
     }
-    if (leaving.isEmpty()) {
-      return basis.parkedBackends();
-    }
     return store.update(
         m -> {
           Map<Region, String> all = new TreeMap<>(m.parkedBackends());
           all.putAll(leaving);
-          return new StateStore.Change<>(m.withParked(all), Map.copyOf(all));
+          return new StateStore.Change<>(
+              m.withParked(all).withPending(Optional.of(pending)), Map.copyOf(all));
         });
+  }
+
+  private ControllerMemory clearPending(PendingWrite pending) {
+    return store.update(
+        m -> {
+          ControllerMemory next =
+              m.pendingWrite().filter(pending::equals).isPresent()
+                  ? m.withPending(Optional.empty())
+                  : m;
+          return new StateStore.Change<>(next, next);
+        });
+  }
+
+  /**
+   * The outcome of a write whose process stopped before recording it: applied if the load balancer
+   * shows every setting the write was to make, else failed.
+   */
+  private AuditRecord resolve(
+      PendingWrite p,
+      LoadBalancer.Observed observed,
+      Trigger trigger,
+      Instant now,
+      Instant received) {
+    boolean applied = p.shownBy(observed.config());
+    String message =
+        "the write announced at "
+            + p.at()
+            + " (event "
+            + p.eventId()
+            + ", "
+            + p.step()
+            + ") was interrupted before its outcome was recorded; the load balancer "
+            + (applied ? "shows it: applied" : "does not show it: not applied")
+            + " (now "
+            + observed.config().display()
+            + ")";
+    return write(
+        new AuditRecord(
+            outcomeId(p, applied ? Outcome.APPLIED : Outcome.FAILED),
+            now,
+            Kind.CHANGE,
+            new Trigger(
+                trigger.type(),
+                p.eventId(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            lbRef(Optional.of(p.fingerprintBefore()), Optional.empty()),
+            List.of(),
+            Optional.empty(),
+            false,
+            applied ? Outcome.APPLIED : Outcome.FAILED,
+            applied
+                ? Optional.empty()
+                : Optional.of("interrupted; the write is not on the load balancer"),
+            latency(received),
+            settings.version(),
+            message));
+  }
+
+  /** One id per write outcome: the event, the attempt and the fingerprint the write presented. */
+  private static String outcomeId(PendingWrite p, Outcome outcome) {
+    String step =
+        p.step() + "@" + p.fingerprintBefore() + (outcome == Outcome.APPLIED ? "" : "/failed");
+    return AuditRecord.recordId(p.eventId(), Kind.CHANGE, step);
+  }
+
+  private AuditRecord failed(
+      Trigger trigger,
+      Plan plan,
+      Instant now,
+      Instant received,
+      LoadBalancer.Observed observed,
+      PendingWrite pending,
+      String error) {
+    return write(
+        changeRecord(
+            Kind.CHANGE,
+            trigger,
+            plan,
+            now,
+            received,
+            observed,
+            pending,
+            Optional.empty(),
+            Outcome.FAILED,
+            Optional.of(error)));
   }
 
   private void backoff(Trigger trigger, int attempt) {
@@ -306,23 +399,27 @@ public final class Controller {
   }
 
   /**
-   * Remembers the plan's region states, if nobody else changed them since the plan read them; a
-   * concurrent reconcile that got there first wins, and the next call plans from its result.
+   * Remembers the plan's region states and clears the pending-write marker, if nobody else changed
+   * the states since the plan read them; a concurrent reconcile that got there first wins, and the
+   * next call plans from its result.
    */
   private void remember(ControllerMemory basis, Plan plan) {
     Map<Region, RegionState> before = states(basis);
-    if (before.equals(plan.nextStates())) {
+    Optional<PendingWrite> pending = basis.pendingWrite();
+    if (before.equals(plan.nextStates()) && pending.isEmpty()) {
       return;
     }
     store.update(
         m -> {
-          if (!states(m).equals(before)) {
-            return new StateStore.Change<>(m, false);
-          }
           ControllerMemory next = m;
-          for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {
-            RegionMemory rm = next.region(e.getKey());
-            next = next.with(e.getKey(), rm.withState(e.getValue()));
+          if (pending.isPresent() && m.pendingWrite().equals(pending)) {
+            next = next.withPending(Optional.empty());
+          }
+          if (states(m).equals(before)) {
+            for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {
+              RegionMemory rm = next.region(e.getKey());
+              next = next.with(e.getKey(), rm.withState(e.getValue()));
+            }
           }
           return new StateStore.Change<>(next, true);
         });
@@ -344,7 +441,7 @@ public final class Controller {
       Instant now,
       Instant received,
       LoadBalancer.Observed observed,
-      Optional<String> fingerprintAfter) {
+      Optional<LoadBalancer.Written> written) {
     Map<String, String> current = new TreeMap<>();
     for (RegionDecision d : plan.holds()) {
       // keyed by rule alone: a partial drain that then holds under the same rule is one notice
@@ -367,7 +464,7 @@ public final class Controller {
                     now,
                     Kind.HOLD,
                     trigger,
-                    lbRef(Optional.of(observed.fingerprint()), fingerprintAfter),
+                    lbRef(Optional.of(observed.fingerprint()), written),
                     List.of(regionChange(d)),
                     d.rule().map(r -> r.wire()),
                     false,
@@ -386,7 +483,7 @@ public final class Controller {
                   now,
                   Kind.PAGE,
                   trigger,
-                  lbRef(Optional.of(observed.fingerprint()), fingerprintAfter),
+                  lbRef(Optional.of(observed.fingerprint()), written),
                   plan.decisions().stream().map(Controller::regionChange).toList(),
                   Optional.of("all_regions_sick"),
                   false,
@@ -416,7 +513,7 @@ public final class Controller {
             Optional.empty(),
             latency(received),
             settings.version(),
-            pin.kind().name().toLowerCase(java.util.Locale.ROOT)
+            pin.kind().name().toLowerCase(Locale.ROOT)
                 + " pin on "
                 + region
                 + " by "
@@ -435,10 +532,10 @@ public final class Controller {
       Instant now,
       Instant received,
       LoadBalancer.Observed observed,
-      Optional<String> fingerprintAfter,
+      PendingWrite pending,
+      Optional<LoadBalancer.Written> written,
       Outcome outcome,
-      Optional<String> error,
-      String step) {
+      Optional<String> error) {
     List<AuditRecord.RegionChange> regions =
         plan.decisions().stream().map(Controller::regionChange).toList();
     Optional<String> rule =
@@ -456,12 +553,17 @@ public final class Controller {
             + " (was "
             + observed.config().display()
             + ")";
+    String id =
+        kind == Kind.INTENT
+            ? AuditRecord.recordId(
+                pending.eventId(), Kind.INTENT, pending.step() + "@" + pending.fingerprintBefore())
+            : outcomeId(pending, outcome);
     return new AuditRecord(
-        AuditRecord.recordId(trigger.eventId(), kind, step),
+        id,
         now,
         kind,
         trigger,
-        lbRef(Optional.of(observed.fingerprint()), fingerprintAfter),
+        lbRef(Optional.of(observed.fingerprint()), written),
         regions,
         rule,
         false,
@@ -483,10 +585,16 @@ public final class Controller {
         d.rule().map(r -> r.wire()));
   }
 
-  private AuditRecord.LoadBalancerRef lbRef(Optional<String> before, Optional<String> after) {
+  private AuditRecord.LoadBalancerRef lbRef(
+      Optional<String> before, Optional<LoadBalancer.Written> written) {
     Topology t = settings.topology();
     return new AuditRecord.LoadBalancerRef(
-        t.project(), t.mode().name(), t.resource(), before, after);
+        t.project(),
+        t.mode().name(),
+        t.resource(),
+        before,
+        written.flatMap(LoadBalancer.Written::fingerprint),
+        written.flatMap(LoadBalancer.Written::operation));
   }
 
   private long latency(Instant received) {

@@ -101,18 +101,24 @@ public record AuditRecord(
     }
   }
 
+  /**
+   * The load balancer a record is about: the fingerprint read before the write, and what the write
+   * returned (a new fingerprint where the platform returns one, else the operation that did it).
+   */
   public record LoadBalancerRef(
       String project,
       String mode,
       String resource,
       Optional<String> fingerprintBefore,
-      Optional<String> fingerprintAfter) {
+      Optional<String> fingerprintAfter,
+      Optional<String> operation) {
     public LoadBalancerRef {
       Objects.requireNonNull(project);
       Objects.requireNonNull(mode);
       Objects.requireNonNull(resource);
       Objects.requireNonNull(fingerprintBefore);
       Objects.requireNonNull(fingerprintAfter);
+      Objects.requireNonNull(operation);
     }
   }
 

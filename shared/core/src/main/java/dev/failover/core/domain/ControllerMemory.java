@@ -30,12 +30,14 @@ import java.util.TreeMap;
  *     standing hold is audited when it begins or changes, not on every tick
  * @param parkedBackends backend entries removed from a backend service (membership mode), by
  *     region, kept so that a restore re-adds exactly what was there
+ * @param pendingWrite a write announced but whose outcome is not yet recorded
  */
 public record ControllerMemory(
     Map<Region, RegionMemory> regions,
     List<String> recentEventIds,
     Map<String, String> notices,
-    Map<Region, String> parkedBackends) {
+    Map<Region, String> parkedBackends,
+    Optional<PendingWrite> pendingWrite) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -45,13 +47,14 @@ public record ControllerMemory(
     recentEventIds = List.copyOf(recentEventIds);
     notices = java.util.Collections.unmodifiableMap(new TreeMap<>(notices));
     parkedBackends = java.util.Collections.unmodifiableMap(new TreeMap<>(parkedBackends));
+    Objects.requireNonNull(pendingWrite, "pendingWrite");
     if (recentEventIds.size() > EVENT_ID_WINDOW) {
       throw new IllegalArgumentException("at most " + EVENT_ID_WINDOW + " event ids");
     }
   }
 
   public static ControllerMemory empty() {
-    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of());
+    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), Optional.empty());
   }
 
   public RegionMemory region(Region region) {
@@ -61,7 +64,7 @@ public record ControllerMemory(
   public ControllerMemory with(Region region, RegionMemory memory) {
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
-    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends);
+    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends, pendingWrite);
   }
 
   public boolean seen(String eventId) {
@@ -111,7 +114,8 @@ public record ControllerMemory(
       ids.removeFirst();
     }
     ControllerMemory withId =
-        new ControllerMemory(applied.memory().regions(), List.copyOf(ids), notices, parkedBackends);
+        new ControllerMemory(
+            applied.memory().regions(), List.copyOf(ids), notices, parkedBackends, pendingWrite);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -227,15 +231,20 @@ public record ControllerMemory(
       }
       next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
     }
-    return new Pruned(new ControllerMemory(next, recentEventIds, notices, parkedBackends), expired);
+    return new Pruned(
+        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrite), expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
-    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends);
+    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends, pendingWrite);
   }
 
   public ControllerMemory withParked(Map<Region, String> parked) {
-    return new ControllerMemory(regions, recentEventIds, notices, parked);
+    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrite);
+  }
+
+  public ControllerMemory withPending(Optional<PendingWrite> pending) {
+    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, pending);
   }
 
   /** Region states, for regions the memory knows. */

@@ -32,7 +32,7 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
   }
 
   @Override
-  public synchronized String apply(
+  public synchronized Written apply(
       LbConfig target,
       String fingerprint,
       java.util.Map<dev.failover.core.domain.Region, String> parked) {
@@ -52,7 +52,7 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
     config = target;
     generation++;
     writes.add(target);
-    return fingerprint();
+    return Written.fingerprint(fingerprint());
   }
 
   /** Someone else edits the load balancer (a person, Cloud Run service health). */

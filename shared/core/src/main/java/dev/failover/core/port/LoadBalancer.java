@@ -32,8 +32,22 @@ public interface LoadBalancer {
 
   /**
    * Writes {@code target}, only if the resource still has {@code fingerprint}; waits until the
-   * platform reports the write done. Returns the new fingerprint. {@code parked} holds backend
-   * entries removed earlier, by region, for re-adding them as they were.
+   * platform reports the write done. {@code parked} holds backend entries removed earlier, by
+   * region, for re-adding them as they were.
    */
-  String apply(LbConfig target, String fingerprint, Map<Region, String> parked);
+  Written apply(LbConfig target, String fingerprint, Map<Region, String> parked);
+
+  /**
+   * What a write returned: the new fingerprint where the platform gives it, the operation that did
+   * it.
+   */
+  record Written(java.util.Optional<String> fingerprint, java.util.Optional<String> operation) {
+    public static Written fingerprint(String fp) {
+      return new Written(java.util.Optional.of(fp), java.util.Optional.empty());
+    }
+
+    public static Written operation(String name) {
+      return new Written(java.util.Optional.empty(), java.util.Optional.of(name));
+    }
+  }
 }

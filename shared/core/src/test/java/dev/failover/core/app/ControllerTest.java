@@ -110,7 +110,8 @@ class ControllerTest {
   void recordIds_areDeterministicPerEventAndStep() {
     controller.handle(open("m1", 0), alert("m1"), min(0));
     assertEquals(
-        AuditRecord.recordId("m1", Kind.CHANGE, "attempt-1"), audit.records().get(1).recordId());
+        AuditRecord.recordId("m1", Kind.CHANGE, "attempt-1@fp-1"),
+        audit.records().get(1).recordId());
     assertEquals(32, audit.records().get(1).recordId().length());
   }
 

@@ -118,7 +118,8 @@ public final class Fixtures {
     }
 
     public ControllerMemory build() {
-      return new ControllerMemory(regions, List.of(), Map.of(), Map.of());
+      return new ControllerMemory(
+          regions, List.of(), Map.of(), Map.of(), java.util.Optional.empty());
     }
   }
 

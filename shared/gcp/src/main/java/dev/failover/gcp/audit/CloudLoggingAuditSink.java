@@ -1,9 +1,8 @@
 package dev.failover.gcp.audit;
 
-import com.google.gson.JsonObject;
+import dev.failover.core.audit.AuditLine;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.port.AuditSink;
-import dev.failover.gcp.json.AuditJson;
 import java.io.PrintStream;
 
 /**
@@ -21,12 +20,16 @@ public final class CloudLoggingAuditSink implements AuditSink {
 
   @Override
   public void write(AuditRecord record) {
-    JsonObject line = AuditJson.toJson(record);
-    line.addProperty("severity", severity(record));
-    JsonObject labels = new JsonObject();
-    labels.addProperty("failover_record", "audit");
-    labels.addProperty("failover_kind", record.kind().wire());
-    line.add("logging.googleapis.com/labels", labels);
+    String line =
+        AuditLine.encode(
+            record,
+            java.util.Map.of(
+                "severity",
+                AuditLine.quote(severity(record)),
+                "logging.googleapis.com/labels",
+                "{\"failover_record\":\"audit\",\"failover_kind\":"
+                    + AuditLine.quote(record.kind().wire())
+                    + "}"));
     synchronized (out) {
       out.println(line);
       out.flush();

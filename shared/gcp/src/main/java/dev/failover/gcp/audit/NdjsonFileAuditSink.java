@@ -1,8 +1,8 @@
 package dev.failover.gcp.audit;
 
+import dev.failover.core.audit.AuditLine;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.port.AuditSink;
-import dev.failover.gcp.json.AuditJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ public final class NdjsonFileAuditSink implements AuditSink, AutoCloseable {
   @Override
   public synchronized void write(AuditRecord record) {
     try {
-      out.write(AuditJson.line(record));
+      out.write(AuditLine.encode(record));
       out.write('\n');
       out.flush();
     } catch (IOException e) {

@@ -92,7 +92,7 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
   }
 
   @Override
-  public synchronized String apply(
+  public synchronized Written apply(
       LbConfig target, String fingerprint, Map<Region, String> parked) {
     BackendService current = lastRead;
     if (current == null || !current.getFingerprint().equals(fingerprint)) {
@@ -115,7 +115,7 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
               .patchAsync(topology.project(), topology.resource(), patch)
               .get(operationTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       lastRead = null;
-      return UrlMapLoadBalancer.fingerprintAfter(op);
+      return Written.operation(op.getName());
     } catch (Exception e) {
       lastRead = null;
       throw ComputeErrors.translate("PATCH backendServices/" + topology.resource(), e);

@@ -95,7 +95,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
   }
 
   @Override
-  public synchronized String apply(
+  public synchronized Written apply(
       LbConfig target, String fingerprint, Map<Region, String> parked) {
     UrlMap current = lastRead;
     if (current == null || !current.getFingerprint().equals(fingerprint)) {
@@ -139,7 +139,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
               .patchAsync(topology.project(), topology.resource(), patch.build())
               .get(operationTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       lastRead = null;
-      return fingerprintAfter(op);
+      return Written.operation(op.getName());
     } catch (Exception e) {
       lastRead = null;
       throw ComputeErrors.translate("PATCH urlMaps/" + topology.resource(), e);
@@ -163,13 +163,5 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
       out.add(next);
     }
     return out;
-  }
-
-  /**
-   * The operation does not carry the new fingerprint (it is learned on the next read, not by an
-   * extra GET); the write is identified by its operation.
-   */
-  static String fingerprintAfter(Operation op) {
-    return "operation/" + op.getName();
   }
 }

@@ -43,7 +43,7 @@ public final class FileLoadBalancer implements LoadBalancer {
   }
 
   @Override
-  public String apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
+  public Written apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
     if (target.mode() != topology.mode()
         || !target.settings().keySet().equals(topology.baseConfig().settings().keySet())) {
       throw new IllegalArgumentException(
@@ -62,7 +62,8 @@ public final class FileLoadBalancer implements LoadBalancer {
                     + s.fingerprint());
           }
           State next = new State(s.generation() + 1, target);
-          return new JsonFile.Update<>(Optional.of(encode(next)), next.fingerprint());
+          return new JsonFile.Update<>(
+              Optional.of(encode(next)), Written.fingerprint(next.fingerprint()));
         });
   }
 

@@ -7,6 +7,7 @@ import dev.failover.core.domain.BuildState;
 import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Incident;
+import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
@@ -43,6 +44,19 @@ public final class MemoryJson {
     JsonObject parked = new JsonObject();
     m.parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
     o.add("parked_backends", parked);
+    m.pendingWrite()
+        .ifPresent(
+            w -> {
+              JsonObject j = new JsonObject();
+              j.addProperty("event_id", w.eventId());
+              j.addProperty("step", w.step());
+              JsonObject target = new JsonObject();
+              w.target().forEach((r, v) -> target.addProperty(r.name(), v));
+              j.add("target", target);
+              j.addProperty("fingerprint_before", w.fingerprintBefore());
+              j.addProperty("at", w.at().toString());
+              o.add("pending_write", j);
+            });
     return o.toString();
   }
 
@@ -123,8 +137,24 @@ public final class MemoryJson {
                 p.raw()
                     .entrySet()
                     .forEach(e -> parked.put(Region.of(e.getKey()), e.getValue().getAsString())));
+    Optional<PendingWrite> pending =
+        o.optObject("pending_write")
+            .map(
+                w -> {
+                  Map<Region, String> target = new HashMap<>();
+                  w.object("target")
+                      .raw()
+                      .entrySet()
+                      .forEach(e -> target.put(Region.of(e.getKey()), e.getValue().getAsString()));
+                  return new PendingWrite(
+                      w.string("event_id"),
+                      w.string("step"),
+                      target,
+                      w.string("fingerprint_before"),
+                      Instant.parse(w.string("at")));
+                });
     o.noOtherFields();
-    return new ControllerMemory(regions, ids, notices, parked);
+    return new ControllerMemory(regions, ids, notices, parked, pending);
   }
 
   private static RegionMemory decodeRegion(Strict o) {

@@ -230,8 +230,9 @@ class ComputeLoadBalancerTest {
     void apply_waitsForARunningOperation() {
       fake.operationPolls(3);
       LoadBalancer.Observed o = lb.read();
-      String ref = lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());
-      assertTrue(ref.startsWith("operation/operation-"), ref);
+      LoadBalancer.Written w = lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());
+      assertTrue(w.operation().orElseThrow().startsWith("operation-"), w.toString());
+      assertTrue(w.fingerprint().isEmpty(), "Compute does not return the new fingerprint");
       assertEquals(3, fake.count(Call.OPERATION));
     }
 

@@ -81,7 +81,7 @@ class FileAdaptersTest {
                 new Setting.Weight(100),
                 Fixtures.ASIA,
                 new Setting.Weight(100)));
-    assertEquals("fp-2", lb.apply(drained, "fp-1", Map.of()));
+    assertEquals(LoadBalancer.Written.fingerprint("fp-2"), lb.apply(drained, "fp-1", Map.of()));
     assertThrows(StaleFingerprintException.class, () -> lb.apply(drained, "fp-1", Map.of()));
     assertEquals(drained, new FileLoadBalancer(file, topology).read().config());
   }

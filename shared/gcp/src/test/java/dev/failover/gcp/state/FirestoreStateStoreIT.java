@@ -111,7 +111,8 @@ class FirestoreStateStoreIT {
     store.update(
         m ->
             new StateStore.Change<>(
-                new ControllerMemory(m.regions(), List.of(), m.notices(), m.parkedBackends()),
+                new ControllerMemory(
+                    m.regions(), List.of(), m.notices(), m.parkedBackends(), m.pendingWrite()),
                 true));
     assertTrue(store.load().recentEventIds().isEmpty());
     ControllerMemory.Recorded again = store.record(incident("m1", "i1"));
