@@ -39,7 +39,9 @@ class SimulationTest {
     var scenario = SimulateCommand.load("regional-outage");
     var outcome =
         new Simulation(
-                scenario, r -> {}, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                scenario,
+                new dev.failover.core.testing.RecordingAuditSink(),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
             .run();
     List<String> changes = new ArrayList<>();
     Setting last = null;
@@ -90,10 +92,17 @@ class SimulationTest {
   }
 
   @Test
-  void simulate_everyShippedScenario_runs() {
+  void simulate_everyShippedScenario_runsAndWritesNdjsonThatLoadsIntoTheSchema() throws Exception {
+    var schema = dev.failover.core.testing.AuditSchema.shipped();
     for (String name : SimulateCommand.SHIPPED) {
-      Run r = failoverctl("simulate", name, "--audit", tmp.resolve(name + ".ndjson").toString());
+      Path file = tmp.resolve(name + ".ndjson");
+      Run r = failoverctl("simulate", name, "--audit", file.toString());
       assertEquals(0, r.exit(), name + ": " + r.err());
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      assertTrue(lines.size() > 5, name + " wrote " + lines.size() + " records");
+      for (String line : lines) {
+        assertEquals(List.of(), schema.violations(line), name + ": " + line);
+      }
     }
   }
 
