@@ -194,6 +194,27 @@ class ControllerTest {
   }
 
   @Test
+  void reconcile_everyRegionSick_freezesAndPagesOnce() {
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    for (var r : List.of(EU, ASIA)) {
+      String id = "m-" + r;
+      controller.handle(
+          new ControllerEvent.IncidentEvent(id, r, "inc-" + r, "5xx", min(1), Optional.empty()),
+          alert(id),
+          min(1));
+    }
+    controller.reconcile(Trigger.of("tick", "t2"), min(2));
+    List<AuditRecord> pages = audit.records().stream().filter(r -> r.kind() == Kind.PAGE).toList();
+    assertEquals(1, pages.size());
+    assertEquals(Optional.of("all_regions_sick"), pages.get(0).rule());
+    assertEquals(
+        "all 3 regions are wanted out; the controller froze and changes nothing until one"
+            + " recovers or an operator acts (break-glass)",
+        pages.get(0).message());
+    assertEquals(1, lb.writes().size());
+  }
+
+  @Test
   void reconcile_planEqualToTheLoadBalancer_writesNothing() {
     Controller.Result r = controller.reconcile(Trigger.of("tick", "t1"), min(0));
     assertFalse(r.wrote());
