@@ -54,6 +54,7 @@ public final class AuditLine {
     trigger.opt("policy", r.trigger().policy());
     trigger.opt("build_id", r.trigger().buildId());
     trigger.opt("actor", r.trigger().actor());
+    trigger.opt("incident_started_at", r.trigger().incidentStartedAt().map(AuditLine::timestamp));
     o.raw("trigger", trigger.close());
 
     Obj lb = new Obj();

@@ -78,14 +78,15 @@ public record AuditRecord(
     }
   }
 
-  /** What caused a record. Strings are empty when they do not apply. */
+  /** What caused a record; the optional parts are present when they apply. */
   public record Trigger(
       String type,
       String eventId,
       Optional<String> incidentId,
       Optional<String> policy,
       Optional<String> buildId,
-      Optional<String> actor) {
+      Optional<String> actor,
+      Optional<java.time.Instant> incidentStartedAt) {
     public Trigger {
       Objects.requireNonNull(type);
       Objects.requireNonNull(eventId);
@@ -93,6 +94,21 @@ public record AuditRecord(
       Objects.requireNonNull(policy);
       Objects.requireNonNull(buildId);
       Objects.requireNonNull(actor);
+      Objects.requireNonNull(incidentStartedAt);
+    }
+
+    public Trigger(
+        String type,
+        String eventId,
+        Optional<String> incidentId,
+        Optional<String> policy,
+        Optional<String> buildId,
+        Optional<String> actor) {
+      this(type, eventId, incidentId, policy, buildId, actor, Optional.empty());
+    }
+
+    public Trigger withIncidentStartedAt(java.time.Instant t) {
+      return new Trigger(type, eventId, incidentId, policy, buildId, actor, Optional.of(t));
     }
 
     public static Trigger of(String type, String eventId) {

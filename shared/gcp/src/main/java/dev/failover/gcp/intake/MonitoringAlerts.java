@@ -92,7 +92,8 @@ public final class MonitoringAlerts {
             trigger);
       }
       return new Inbound.Accepted(
-          new IncidentEvent(m.messageId(), region.get(), id, policy, startedAt, endedAt), trigger);
+          new IncidentEvent(m.messageId(), region.get(), id, policy, startedAt, endedAt),
+          trigger.withIncidentStartedAt(startedAt));
     } catch (IllegalArgumentException e) {
       return new Inbound.Rejected(e.getMessage(), bare);
     }

@@ -114,6 +114,8 @@ class IntakeTest {
       AuditRecord change = audit.records().get(1);
       assertEquals(Optional.of("0.nwg9th6llz4w"), change.trigger().incidentId());
       assertEquals(Optional.of("app 5xx ratio us-central1"), change.trigger().policy());
+      assertEquals(
+          Optional.of(Instant.parse("2026-11-01T12:03:00Z")), change.trigger().incidentStartedAt());
     }
 
     @Test
