@@ -13,8 +13,22 @@ import picocli.CommandLine.Command;
     name = "failoverctl",
     mixinStandardHelpOptions = true,
     version = "failoverctl " + Version.VERSION,
-    description = "Operate the failover controller: simulate scenarios on the embedded default.",
-    subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class},
+    description = {
+      "Operate the failover controller: publish drain, restore, pin-serve and unpin commands;"
+          + " show status and the plan; review the audit log; simulate scenarios.",
+      "Configuration comes from the same environment variables as the functions (see README)."
+    },
+    subcommands = {
+      PublishCommand.Drain.class,
+      PublishCommand.Restore.class,
+      PublishCommand.PinServe.class,
+      PublishCommand.Unpin.class,
+      StatusCommand.class,
+      PlanCommand.class,
+      AuditCommand.class,
+      SimulateCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -28,7 +28,14 @@ import picocli.CommandLine.Parameters;
 final class SimulateCommand implements Callable<Integer> {
 
   static final List<String> SHIPPED =
-      List.of("regional-outage", "flapping-region", "all-regions-sick", "manual-drain-expiry");
+      List.of(
+          "regional-outage",
+          "flapping-region",
+          "all-regions-sick",
+          "manual-drain-expiry",
+          "alert-storm",
+          "rolling-deploy",
+          "late-deliveries");
 
   @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "regional-outage")
   String scenario;
@@ -41,6 +48,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--list", description = "list the shipped scenarios and exit")
   boolean list;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report with a timeline")
+  Path html;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -58,10 +68,16 @@ final class SimulateCommand implements Callable<Integer> {
     try (NdjsonFileAuditSink sink = new NdjsonFileAuditSink(file, false);
         java.io.PrintStream ps =
             new java.io.PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8)) {
-      Simulation.Outcome o = new Simulation(s, sink, ps).run();
+      Simulation.Outcome o = new Simulation(s, sink, ps, Terminal.colour()).run();
       ps.printf(
           "%n%d load-balancer writes, %d audit records written to %s%n",
           o.writes(), o.records().size(), file);
+      if (html != null) {
+        List<com.google.gson.JsonObject> json = new java.util.ArrayList<>();
+        o.records().forEach(r -> json.add(com.google.gson.JsonParser.parseString(dev.failover.core.audit.AuditLine.encode(r)).getAsJsonObject()));
+        Files.writeString(html, HtmlReport.render("failover simulate " + s.name(), json), StandardCharsets.UTF_8);
+        ps.println("HTML report written to " + html);
+      }
     }
     return 0;
   }

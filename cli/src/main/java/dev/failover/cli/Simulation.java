@@ -53,10 +53,17 @@ final class Simulation {
   private final PrintStream out;
   private final List<AuditRecord> records = new ArrayList<>();
 
+  private final boolean colour;
+
   Simulation(Scenario scenario, AuditSink sink, PrintStream out) {
+    this(scenario, sink, out, false);
+  }
+
+  Simulation(Scenario scenario, AuditSink sink, PrintStream out, boolean colour) {
     this.scenario = scenario;
     this.sink = sink;
     this.out = out;
+    this.colour = colour;
   }
 
   Outcome run() {
@@ -272,9 +279,23 @@ final class Simulation {
     }
     out.println(line.toString().stripTrailing());
     for (String n : notes) {
-      out.println("        " + n);
+      out.println("        " + paint(n));
     }
     return new Row(offset, event, config, List.copyOf(notes));
+  }
+
+  /** Drains red, ramps and restores green, holds yellow, pages bold: only on a terminal. */
+  private String paint(String note) {
+    if (!colour) {
+      return note;
+    }
+    String code =
+        note.startsWith("PAGE") ? "1;31"
+            : note.startsWith("hold") ? "33"
+            : note.contains(": drain ") || note.contains(": partial_drain ") ? "31"
+            : note.contains(": ramp ") || note.contains(": serve ") ? "32"
+            : null;
+    return code == null ? note : "\u001b[" + code + "m" + note + "\u001b[0m";
   }
 
   static String clockText(Duration d) {

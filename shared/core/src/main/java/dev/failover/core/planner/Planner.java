@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * <h2>Wanted out</h2>
  *
  * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a failed build
- * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}), or
+ * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}:
+ * a queued build may wait long before it deploys), or
  * an open incident. An unexpired force-serve pin keeps it in whatever else says. Precedence: manual
  * &gt; build &gt; alert. A region that turns unhealthy during its restore ramp is wanted out again
  * (a relapse).
@@ -154,7 +155,7 @@ public final class Planner {
       if (b.status().failed()) {
         return wantOut(Source.BUILD, "build " + b.buildId() + " ended " + b.status(), b.at());
       }
-      if (policy.drainOnDeploy() && !b.status().terminal()) {
+      if (policy.drainOnDeploy() && b.status() == dev.failover.core.domain.BuildStatus.WORKING) {
         return wantOut(Source.BUILD, "build " + b.buildId() + " is deploying", b.at());
       }
     }

@@ -145,7 +145,8 @@ class PlannerTest {
     @CsvSource({
       "WORKING, false, 100",
       "WORKING, true, 0",
-      "QUEUED, true, 0",
+      "QUEUED, true, 100",
+      "PENDING, true, 100",
       "SUCCESS, true, 100",
       "FAILURE, false, 0",
       "INTERNAL_ERROR, false, 0",

@@ -25,7 +25,7 @@ import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
 import dev.failover.core.testing.Fixtures;
 import dev.failover.core.testing.RecordingAuditSink;
-import dev.failover.gcp.testing.Emulator;
+import dev.failover.core.testing.Emulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

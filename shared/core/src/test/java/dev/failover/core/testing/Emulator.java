@@ -1,4 +1,4 @@
-package dev.failover.gcp.testing;
+package dev.failover.core.testing;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,0 +1,218 @@
+package dev.failover.cli;
+
+import dev.failover.core.domain.ControllerEvent.CommandEvent.Action;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Topology;
+import dev.failover.gcp.intake.Inbound;
+import dev.failover.gcp.intake.OperatorCommands;
+import dev.failover.gcp.intake.PubsubMessage;
+import dev.failover.gcp.pubsub.Publishing;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Publishes an operator command (schema {@code failover.command/v1}) after checking it with the
+ * very parser the commands function runs, so what is refused here would be refused there.
+ */
+abstract class PublishCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "REGION", description = "the region, e.g. us-central1")
+  String region;
+
+  @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (required, at most 500 characters)")
+  String reason;
+
+  @Option(
+      names = "--requested-by",
+      paramLabel = "WHO",
+      description = "who asks (default: $FAILOVER_ACTOR, else $USER)")
+  String requestedBy;
+
+  @Option(names = "--project", paramLabel = "PROJECT", description = "project of the commands topic (default: $FAILOVER_PROJECT, else the topology's)")
+  String project;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "commands topic (default: $FAILOVER_COMMANDS_TOPIC, else failover-commands)")
+  String topic;
+
+  @Option(names = "--emulator", paramLabel = "HOST:PORT", description = "Pub/Sub emulator (default: $PUBSUB_EMULATOR_HOST)")
+  String emulator;
+
+  @Option(names = "--dry-run", description = "print the message that would be published, publish nothing")
+  boolean dryRun;
+
+  @Mixin ConfigOptions config;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  Clock clock = Clock.systemUTC();
+
+  abstract Action action();
+
+  Optional<Duration> ttl() {
+    return Optional.empty();
+  }
+
+  boolean breakGlass() {
+    return false;
+  }
+
+  @Override
+  public Integer call() {
+    Map<String, String> env = config.environment();
+    Instant now = clock.instant();
+    String actor =
+        requestedBy != null ? requestedBy : env.getOrDefault("FAILOVER_ACTOR", env.getOrDefault("USER", ""));
+    if (actor.isBlank()) {
+      throw new IllegalArgumentException("--requested-by is required (or set FAILOVER_ACTOR)");
+    }
+    Region r;
+    try {
+      r = Region.of(region);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("REGION: " + e.getMessage());
+    }
+    Topology topology;
+    if (config.hasTopology()) {
+      topology = config.env().topology();
+    } else {
+      // without a topology only the region's form can be checked here; the function checks the rest
+      topology = new Topology(Mode.URL_MAP_WEIGHTS, "unknown-project", "unknown", List.of(RegionSpec.of(r, "unknown", 1, 1)), 0);
+    }
+    String data = OperatorCommands.encode(action(), r, reason, actor, ttl(), breakGlass(), now);
+    Inbound checked =
+        new OperatorCommands(topology)
+            .parse(new PubsubMessage("local-check", Optional.of(now), Map.of(), data), now);
+    if (checked instanceof Inbound.Rejected rejected) {
+      throw new IllegalArgumentException(rejected.reason());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (dryRun) {
+      out.println(data);
+      return 0;
+    }
+    String p =
+        project != null
+            ? project
+            : env.getOrDefault("FAILOVER_PROJECT", config.hasTopology() ? topology.project() : "");
+    if (p.isBlank()) {
+      throw new IllegalArgumentException("--project is required (or set FAILOVER_PROJECT, or give a topology)");
+    }
+    String t = topic != null ? topic : env.getOrDefault("FAILOVER_COMMANDS_TOPIC", "failover-commands");
+    Optional<String> emu = Optional.ofNullable(emulator != null ? emulator : env.get("PUBSUB_EMULATOR_HOST"));
+    String id = Publishing.publish(p, t, data, Map.of(), emu);
+    out.println(id);
+    return 0;
+  }
+
+  /** {@code 2h}, {@code 30m}, {@code 1h30m}, {@code 90s}, {@code 1d}, or ISO-8601 ({@code PT2H}). */
+  static Duration parseTtl(String text) {
+    if (text.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
+      try {
+        return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("--ttl: '" + text + "' is not an ISO-8601 duration such as PT2H");
+      }
+    }
+    Matcher m = Pattern.compile("(\\d{1,6})([dhms])").matcher(text);
+    Duration d = Duration.ZERO;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      long n = Long.parseLong(m.group(1));
+      d =
+          d.plus(
+              switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+              });
+      end = m.end();
+    }
+    if (end == 0 || end != text.length()) {
+      throw new IllegalArgumentException("--ttl must look like 2h, 30m, 1h30m or PT2H, got '" + text + "'");
+    }
+    return d;
+  }
+
+  @CommandLine.Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Pin a region out for a while: publish a drain command.")
+  static final class Drain extends PublishCommand {
+    @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "how long the pin holds: 1m..72h, e.g. 2h")
+    String ttl;
+
+    @Option(names = "--break-glass", description = "override the safety rules (never the last serving region)")
+    boolean breakGlass;
+
+    @Override
+    Action action() {
+      return Action.DRAIN;
+    }
+
+    @Override
+    Optional<Duration> ttl() {
+      return Optional.of(parseTtl(ttl));
+    }
+
+    @Override
+    boolean breakGlass() {
+      return breakGlass;
+    }
+  }
+
+  @CommandLine.Command(name = "pin-serve", mixinStandardHelpOptions = true,
+      description = "Keep a region in whatever else says: publish a pin-serve command.")
+  static final class PinServe extends PublishCommand {
+    @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "how long the pin holds: 1m..72h, e.g. 2h")
+    String ttl;
+
+    @Option(names = "--break-glass", description = "mark the pin as break-glass")
+    boolean breakGlass;
+
+    @Override
+    Action action() {
+      return Action.PIN_SERVE;
+    }
+
+    @Override
+    Optional<Duration> ttl() {
+      return Optional.of(parseTtl(ttl));
+    }
+
+    @Override
+    boolean breakGlass() {
+      return breakGlass;
+    }
+  }
+
+  @CommandLine.Command(name = "restore", mixinStandardHelpOptions = true,
+      description = "Clear a region's drain pin (it comes back once healthy, through the ramp).")
+  static final class Restore extends PublishCommand {
+    @Override
+    Action action() {
+      return Action.RESTORE;
+    }
+  }
+
+  @CommandLine.Command(name = "unpin", mixinStandardHelpOptions = true,
+      description = "Clear any pin on a region.")
+  static final class Unpin extends PublishCommand {
+    @Override
+    Action action() {
+      return Action.UNPIN;
+    }
+  }
+}
