@@ -15,7 +15,8 @@ final class Adapters implements AutoCloseable {
 
   Adapters(ConfigOptions config, Clock clock, PrintWriter err) {
     this.env = config.env();
-    this.runtime = Runtime.open(env, clock, config.environment(), m -> err.println("failoverctl: " + m));
+    this.runtime =
+        Runtime.open(env, clock, config.environment(), m -> err.println("failoverctl: " + m));
     // reading commands write no audit records: nothing they do changes anything
     this.controller = runtime.intake(env, r -> {}, clock, Pause.NONE).controller();
   }

@@ -31,45 +31,77 @@ import picocli.CommandLine.Parameters;
           + " table or the matching lines, or write a self-contained HTML report with a timeline."
     })
 final class AuditCommand implements Callable<Integer> {
-  @Parameters(arity = "0..1", paramLabel = "FILE|-", defaultValue = "-", description = "NDJSON audit records (default: standard input)")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "FILE|-",
+      defaultValue = "-",
+      description = "NDJSON audit records (default: standard input)")
   String file;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "only records at or after TIME: RFC 3339 (2026-11-01T12:00:00Z) or a duration ago (2h, PT30M)")
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description =
+          "only records at or after TIME: RFC 3339 (2026-11-01T12:00:00Z) or a duration ago (2h, PT30M)")
   String since;
 
-  @Option(names = "--until", paramLabel = "TIME", description = "only records before TIME (same forms as --since)")
+  @Option(
+      names = "--until",
+      paramLabel = "TIME",
+      description = "only records before TIME (same forms as --since)")
   String until;
 
-  @Option(names = "--region", paramLabel = "REGION", description = "only records that act on or hold REGION")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "only records that act on or hold REGION")
   String region;
 
-  @Option(names = "--kind", paramLabel = "KIND[,KIND...]", description = "only these kinds: intent, change, hold, page, drift, ignored, rejected, expired")
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND[,KIND...]",
+      description =
+          "only these kinds: intent, change, hold, page, drift, ignored, rejected, expired")
   String kinds;
 
-  @Option(names = "--actor", paramLabel = "WHO", description = "only records triggered by this operator")
+  @Option(
+      names = "--actor",
+      paramLabel = "WHO",
+      description = "only records triggered by this operator")
   String actor;
 
-  @Option(names = "--output", paramLabel = "table|json", defaultValue = "table", description = "table (default) or json (the matching lines)")
+  @Option(
+      names = "--output",
+      paramLabel = "table|json",
+      defaultValue = "table",
+      description = "table (default) or json (the matching lines)")
   String output;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report of the matching records")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "also write a self-contained HTML report of the matching records")
   Path html;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   Clock clock = Clock.systemUTC();
 
-  static final Set<String> KINDS = Set.of("intent", "change", "hold", "page", "drift", "ignored", "rejected", "expired");
+  static final Set<String> KINDS =
+      Set.of("intent", "change", "hold", "page", "drift", "ignored", "rejected", "expired");
 
   @Override
   public Integer call() throws IOException {
     Optional<Instant> from = Optional.ofNullable(since).map(s -> time("--since", s));
     Optional<Instant> to = Optional.ofNullable(until).map(s -> time("--until", s));
     Set<String> wanted =
-        kinds == null ? Set.of() : Arrays.stream(kinds.split(",")).map(String::trim).collect(Collectors.toSet());
+        kinds == null
+            ? Set.of()
+            : Arrays.stream(kinds.split(",")).map(String::trim).collect(Collectors.toSet());
     for (String k : wanted) {
       if (!KINDS.contains(k)) {
-        throw new IllegalArgumentException("--kind: unknown kind '" + k + "'; known: " + new java.util.TreeSet<>(KINDS));
+        throw new IllegalArgumentException(
+            "--kind: unknown kind '" + k + "'; known: " + new java.util.TreeSet<>(KINDS));
       }
     }
     if (!output.equals("table") && !output.equals("json")) {
@@ -77,7 +109,9 @@ final class AuditCommand implements Callable<Integer> {
     }
     List<JsonObject> records;
     if (file.equals("-")) {
-      records = AuditFile.read(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+      records =
+          AuditFile.read(
+              new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     } else {
       Path p = Path.of(file);
       if (!Files.isRegularFile(p)) {
@@ -92,7 +126,10 @@ final class AuditCommand implements Callable<Integer> {
             .filter(r -> from.isEmpty() || !AuditFile.ts(r).isBefore(from.get()))
             .filter(r -> to.isEmpty() || AuditFile.ts(r).isBefore(to.get()))
             .filter(r -> wanted.isEmpty() || wanted.contains(AuditFile.str(r, "kind")))
-            .filter(r -> actor == null || actor.equals(AuditFile.str(AuditFile.obj(r, "trigger"), "actor")))
+            .filter(
+                r ->
+                    actor == null
+                        || actor.equals(AuditFile.str(AuditFile.obj(r, "trigger"), "actor")))
             .filter(r -> region == null || actsOn(r, region))
             .toList();
     PrintWriter out = spec.commandLine().getOut();
@@ -101,13 +138,19 @@ final class AuditCommand implements Callable<Integer> {
     } else {
       out.printf("%-28s %-8s %-8s %-22s %s%n", "TS", "KIND", "OUTCOME", "RULE", "MESSAGE");
       for (JsonObject r : matching) {
-        out.printf("%-28s %-8s %-8s %-22s %s%n", AuditFile.str(r, "ts"), AuditFile.str(r, "kind"), AuditFile.str(r, "outcome"),
-            AuditFile.str(r, "rule"), AuditFile.str(r, "message"));
+        out.printf(
+            "%-28s %-8s %-8s %-22s %s%n",
+            AuditFile.str(r, "ts"),
+            AuditFile.str(r, "kind"),
+            AuditFile.str(r, "outcome"),
+            AuditFile.str(r, "rule"),
+            AuditFile.str(r, "message"));
       }
       out.println(matching.size() + " of " + records.size() + " records");
     }
     if (html != null) {
-      Files.writeString(html, HtmlReport.render("failover audit: " + file, matching), StandardCharsets.UTF_8);
+      Files.writeString(
+          html, HtmlReport.render("failover audit: " + file, matching), StandardCharsets.UTF_8);
       spec.commandLine().getErr().println("wrote " + html);
     }
     return 0;
@@ -115,8 +158,11 @@ final class AuditCommand implements Callable<Integer> {
 
   private static boolean actsOn(JsonObject r, String region) {
     return AuditFile.regions(r).stream()
-        .anyMatch(rc -> region.equals(AuditFile.str(rc, "region"))
-            && (!AuditFile.str(rc, "action").equals("keep") || !AuditFile.str(rc, "before").equals(AuditFile.str(rc, "after"))));
+        .anyMatch(
+            rc ->
+                region.equals(AuditFile.str(rc, "region"))
+                    && (!AuditFile.str(rc, "action").equals("keep")
+                        || !AuditFile.str(rc, "before").equals(AuditFile.str(rc, "after"))));
   }
 
   private Instant time(String option, String text) {
@@ -127,7 +173,11 @@ final class AuditCommand implements Callable<Integer> {
         Duration ago = PublishCommand.parseTtl(text);
         return clock.instant().minus(ago);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(option + " must be an RFC 3339 time (2026-11-01T12:00:00Z) or a duration ago (2h, PT30M), got '" + text + "'");
+        throw new IllegalArgumentException(
+            option
+                + " must be an RFC 3339 time (2026-11-01T12:00:00Z) or a duration ago (2h, PT30M), got '"
+                + text
+                + "'");
       }
     }
   }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /** Reads audit NDJSON (as written by the file sink or exported from BigQuery). */
 final class AuditFile {
-  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
 
   private AuditFile() {}
 
@@ -29,8 +30,11 @@ final class AuditFile {
       }
       try {
         JsonElement e = JsonParser.parseString(line);
-        if (!e.isJsonObject() || !e.getAsJsonObject().has("ts") || !e.getAsJsonObject().has("kind")) {
-          throw new IllegalArgumentException("line " + n + " is not an audit record (no ts or kind)");
+        if (!e.isJsonObject()
+            || !e.getAsJsonObject().has("ts")
+            || !e.getAsJsonObject().has("kind")) {
+          throw new IllegalArgumentException(
+              "line " + n + " is not an audit record (no ts or kind)");
         }
         out.add(e.getAsJsonObject());
       } catch (com.google.gson.JsonParseException ex) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where the controller's configuration comes from: the same environment variables as the
- * functions (see the README), with a few flags on top.
+ * Where the controller's configuration comes from: the same environment variables as the functions
+ * (see the README), with a few flags on top.
  */
 final class ConfigOptions {
   @Option(
@@ -20,7 +20,8 @@ final class ConfigOptions {
   @Option(
       names = "--adapters",
       paramLabel = "google|embedded",
-      description = "where state, load balancer and health live (default: $FAILOVER_ADAPTERS, else embedded)")
+      description =
+          "where state, load balancer and health live (default: $FAILOVER_ADAPTERS, else embedded)")
   String adapters;
 
   /** The process environment; tests give another. */

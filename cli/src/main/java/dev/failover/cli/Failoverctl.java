@@ -49,7 +49,11 @@ public final class Failoverctl implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Failoverctl());
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cl = new CommandLine(new Failoverctl(), factory);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof IllegalArgumentException) {

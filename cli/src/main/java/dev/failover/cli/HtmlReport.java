@@ -15,14 +15,17 @@ import java.util.TreeSet;
 /**
  * A self-contained HTML page (no network: inline CSS, SVG and script) with a timeline: one lane per
  * region showing its level (the share of its base it serves) after each applied change, and markers
- * for incidents, builds, operator commands, safety holds and pages; below it the records as a table.
+ * for incidents, builds, operator commands, safety holds and pages; below it the records as a
+ * table.
  */
 final class HtmlReport {
   private static final int WIDTH = 1100;
   private static final int LANE = 90;
   private static final int LEFT = 130;
   private static final int TOP = 30;
-  private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"};
+  private static final String[] COLOURS = {
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"
+  };
 
   private HtmlReport() {}
 
@@ -34,7 +37,10 @@ final class HtmlReport {
       AuditFile.regions(r).forEach(x -> regions.add(AuditFile.str(x, "region")));
     }
     Instant t0 = sorted.isEmpty() ? Instant.EPOCH : AuditFile.ts(sorted.get(0));
-    Instant t1 = sorted.isEmpty() ? Instant.EPOCH.plusSeconds(60) : AuditFile.ts(sorted.get(sorted.size() - 1));
+    Instant t1 =
+        sorted.isEmpty()
+            ? Instant.EPOCH.plusSeconds(60)
+            : AuditFile.ts(sorted.get(sorted.size() - 1));
     if (!t1.isAfter(t0)) {
       t1 = t0.plusSeconds(60);
     }
@@ -43,8 +49,11 @@ final class HtmlReport {
     StringBuilder svg = new StringBuilder();
     int lanes = regions.size();
     int height = TOP + lanes * LANE + 60;
-    svg.append("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH + LEFT + 20)
-        .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"region levels over time\">");
+    svg.append("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(WIDTH + LEFT + 20)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"region levels over time\">");
     int i = 0;
     Map<String, Integer> laneOf = new LinkedHashMap<>();
     for (String region : regions) {
@@ -52,17 +61,37 @@ final class HtmlReport {
       laneOf.put(region, i);
       String colour = COLOURS[i % COLOURS.length];
       svg.append("<g class=\"lane\" data-region=\"").append(esc(region)).append("\">");
-      svg.append("<text x=\"8\" y=\"").append(y0 + LANE / 2).append("\" class=\"label\">").append(esc(region)).append("</text>");
-      svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + WIDTH)
-          .append("\" y1=\"").append(y0 + LANE - 10).append("\" y2=\"").append(y0 + LANE - 10).append("\"/>");
-      svg.append("<text x=\"").append(LEFT - 40).append("\" y=\"").append(y0 + 14).append("\" class=\"tick\">100%</text>");
-      svg.append("<text x=\"").append(LEFT - 30).append("\" y=\"").append(y0 + LANE - 10).append("\" class=\"tick\">0%</text>");
+      svg.append("<text x=\"8\" y=\"")
+          .append(y0 + LANE / 2)
+          .append("\" class=\"label\">")
+          .append(esc(region))
+          .append("</text>");
+      svg.append("<line class=\"axis\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(LEFT + WIDTH)
+          .append("\" y1=\"")
+          .append(y0 + LANE - 10)
+          .append("\" y2=\"")
+          .append(y0 + LANE - 10)
+          .append("\"/>");
+      svg.append("<text x=\"")
+          .append(LEFT - 40)
+          .append("\" y=\"")
+          .append(y0 + 14)
+          .append("\" class=\"tick\">100%</text>");
+      svg.append("<text x=\"")
+          .append(LEFT - 30)
+          .append("\" y=\"")
+          .append(y0 + LANE - 10)
+          .append("\" class=\"tick\">0%</text>");
       StringBuilder points = new StringBuilder();
       int level = 1000;
       points.append(x(t0, t0, span)).append(',').append(y(y0, level));
       Set<String> seen = new HashSet<>();
       for (JsonObject r : sorted) {
-        if (!AuditFile.str(r, "kind").equals("change") || !AuditFile.str(r, "outcome").equals("applied")
+        if (!AuditFile.str(r, "kind").equals("change")
+            || !AuditFile.str(r, "outcome").equals("applied")
             || !seen.add(AuditFile.str(r, "record_id"))) {
           continue;
         }
@@ -77,8 +106,13 @@ final class HtmlReport {
         }
       }
       points.append(' ').append(LEFT + WIDTH).append(',').append(y(y0, level));
-      svg.append("<polyline class=\"region-line\" data-region=\"").append(esc(region)).append("\" fill=\"none\" stroke=\"")
-          .append(colour).append("\" stroke-width=\"2.5\" points=\"").append(points).append("\"/>");
+      svg.append("<polyline class=\"region-line\" data-region=\"")
+          .append(esc(region))
+          .append("\" fill=\"none\" stroke=\"")
+          .append(colour)
+          .append("\" stroke-width=\"2.5\" points=\"")
+          .append(points)
+          .append("\"/>");
       svg.append("</g>");
       i++;
     }
@@ -107,33 +141,71 @@ final class HtmlReport {
         continue;
       }
       double x = x(AuditFile.ts(r), t0, span);
-      svg.append("<g class=\"marker marker-").append(marker).append("\" transform=\"translate(").append(x).append(',').append(y)
-          .append(")\"><title>").append(esc(AuditFile.str(r, "ts") + " " + marker + ": " + AuditFile.str(r, "message")))
-          .append("</title>").append(shape(marker)).append("</g>");
+      svg.append("<g class=\"marker marker-")
+          .append(marker)
+          .append("\" transform=\"translate(")
+          .append(x)
+          .append(',')
+          .append(y)
+          .append(")\"><title>")
+          .append(esc(AuditFile.str(r, "ts") + " " + marker + ": " + AuditFile.str(r, "message")))
+          .append("</title>")
+          .append(shape(marker))
+          .append("</g>");
     }
-    svg.append("<text x=\"").append(LEFT).append("\" y=\"").append(height - 8).append("\" class=\"tick\">").append(esc(t0.toString()))
-        .append("</text><text x=\"").append(LEFT + WIDTH - 150).append("\" y=\"").append(height - 8).append("\" class=\"tick\">")
-        .append(esc(t1.toString())).append("</text>");
+    svg.append("<text x=\"")
+        .append(LEFT)
+        .append("\" y=\"")
+        .append(height - 8)
+        .append("\" class=\"tick\">")
+        .append(esc(t0.toString()))
+        .append("</text><text x=\"")
+        .append(LEFT + WIDTH - 150)
+        .append("\" y=\"")
+        .append(height - 8)
+        .append("\" class=\"tick\">")
+        .append(esc(t1.toString()))
+        .append("</text>");
     svg.append("</svg>");
 
     StringBuilder rows = new StringBuilder();
     for (JsonObject r : sorted) {
-      rows.append("<tr class=\"kind-").append(esc(AuditFile.str(r, "kind"))).append("\"><td>").append(esc(AuditFile.str(r, "ts")))
-          .append("</td><td>").append(esc(AuditFile.str(r, "kind"))).append("</td><td>").append(esc(AuditFile.str(r, "outcome")))
-          .append("</td><td>").append(esc(AuditFile.str(r, "rule"))).append("</td><td>")
-          .append(esc(AuditFile.str(AuditFile.obj(r, "trigger"), "type"))).append("</td><td>")
-          .append(esc(AuditFile.str(r, "message"))).append("</td></tr>\n");
+      rows.append("<tr class=\"kind-")
+          .append(esc(AuditFile.str(r, "kind")))
+          .append("\"><td>")
+          .append(esc(AuditFile.str(r, "ts")))
+          .append("</td><td>")
+          .append(esc(AuditFile.str(r, "kind")))
+          .append("</td><td>")
+          .append(esc(AuditFile.str(r, "outcome")))
+          .append("</td><td>")
+          .append(esc(AuditFile.str(r, "rule")))
+          .append("</td><td>")
+          .append(esc(AuditFile.str(AuditFile.obj(r, "trigger"), "type")))
+          .append("</td><td>")
+          .append(esc(AuditFile.str(r, "message")))
+          .append("</td></tr>\n");
     }
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>\n<style>"
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + esc(title)
+        + "</title>\n<style>"
         + "body{font-family:system-ui,sans-serif;margin:20px;color:#222}"
         + ".label{font-size:13px;font-weight:600}.tick{font-size:10px;fill:#666}.axis{stroke:#bbb}"
         + "table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:left}"
         + ".kind-hold td,.kind-page td{background:#fff4e5}.kind-rejected td{background:#fdecea}"
         + ".legend span{margin-right:16px;font-size:12px}.dim{opacity:.25}"
-        + "</style></head><body>\n<h1>" + esc(title) + "</h1>\n<p class=\"legend\">"
+        + "</style></head><body>\n<h1>"
+        + esc(title)
+        + "</h1>\n<p class=\"legend\">"
         + "<span>&#9679; incident</span><span>&#9632; build</span><span>&#9670; command</span><span>&#9650; safety hold</span><span>&#10006; page</span>"
-        + "</p>\n" + svg + "\n<h2>Records (" + sorted.size() + ")</h2>\n<table id=\"records\"><thead><tr><th>ts</th><th>kind</th>"
-        + "<th>outcome</th><th>rule</th><th>trigger</th><th>message</th></tr></thead><tbody>\n" + rows + "</tbody></table>\n"
+        + "</p>\n"
+        + svg
+        + "\n<h2>Records ("
+        + sorted.size()
+        + ")</h2>\n<table id=\"records\"><thead><tr><th>ts</th><th>kind</th>"
+        + "<th>outcome</th><th>rule</th><th>trigger</th><th>message</th></tr></thead><tbody>\n"
+        + rows
+        + "</tbody></table>\n"
         + "<script>\n"
         + "document.querySelectorAll('.lane').forEach(function (lane) {\n"
         + "  lane.addEventListener('mouseenter', function () {\n"
@@ -158,7 +230,8 @@ final class HtmlReport {
   }
 
   private static double x(Instant t, Instant t0, long span) {
-    return Math.round((LEFT + (double) WIDTH * Duration.between(t0, t).toMillis() / span) * 10) / 10.0;
+    return Math.round((LEFT + (double) WIDTH * Duration.between(t0, t).toMillis() / span) * 10)
+        / 10.0;
   }
 
   private static int y(int laneTop, int level) {

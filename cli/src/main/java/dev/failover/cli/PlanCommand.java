@@ -37,13 +37,22 @@ import picocli.CommandLine.Option;
 final class PlanCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--event", paramLabel = "FILE", description = "an event's message data (alert, build or command JSON) to apply first")
+  @Option(
+      names = "--event",
+      paramLabel = "FILE",
+      description = "an event's message data (alert, build or command JSON) to apply first")
   Path event;
 
-  @Option(names = "--stream", paramLabel = "alerts|builds|commands", description = "which topic the event comes from (default: guessed from the file)")
+  @Option(
+      names = "--stream",
+      paramLabel = "alerts|builds|commands",
+      description = "which topic the event comes from (default: guessed from the file)")
   String stream;
 
-  @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "a message attribute (builds: buildId, status)")
+  @Option(
+      names = "--attribute",
+      paramLabel = "KEY=VALUE",
+      description = "a message attribute (builds: buildId, status)")
   Map<String, String> attributes = Map.of();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,21 +72,41 @@ final class PlanCommand implements Callable<Integer> {
       Intake.Outcome o;
       if (event != null) {
         String data = Files.readString(event, StandardCharsets.UTF_8);
-        Intake.Stream s = stream != null ? Intake.Stream.valueOf(stream.toUpperCase(Locale.ROOT)) : guess(data);
-        String envelope = PubsubMessage.envelope("plan-" + now.toEpochMilli(), now, attributes, data, "projects/-/subscriptions/plan");
+        Intake.Stream s =
+            stream != null ? Intake.Stream.valueOf(stream.toUpperCase(Locale.ROOT)) : guess(data);
+        String envelope =
+            PubsubMessage.envelope(
+                "plan-" + now.toEpochMilli(),
+                now,
+                attributes,
+                data,
+                "projects/-/subscriptions/plan");
         o = copy.handle(s, envelope.getBytes(StandardCharsets.UTF_8), "plan");
         out.println("event: " + s.wire() + ": " + o.status() + ": " + o.summary());
       } else {
-        String envelope = PubsubMessage.envelope("plan-" + now.toEpochMilli(), now, Map.of(), "{}", "projects/-/subscriptions/plan");
+        String envelope =
+            PubsubMessage.envelope(
+                "plan-" + now.toEpochMilli(), now, Map.of(), "{}", "projects/-/subscriptions/plan");
         o = copy.handle(Intake.Stream.TICK, envelope.getBytes(StandardCharsets.UTF_8), "plan");
       }
-      o.result().ifPresent(r -> {
-        out.println(r.wrote() ? "would write: " + r.plan().target().display() : "no change: " + r.plan().target().display());
-        for (RegionDecision d : r.plan().decisions()) {
-          out.printf("  %-16s %-6s -> %-6s %-13s %s%n", d.region(), d.before().display(), d.after().display(), d.action().wire(), d.reason());
-        }
-        r.plan().page().ifPresent(p -> out.println("PAGE: " + p));
-      });
+      o.result()
+          .ifPresent(
+              r -> {
+                out.println(
+                    r.wrote()
+                        ? "would write: " + r.plan().target().display()
+                        : "no change: " + r.plan().target().display());
+                for (RegionDecision d : r.plan().decisions()) {
+                  out.printf(
+                      "  %-16s %-6s -> %-6s %-13s %s%n",
+                      d.region(),
+                      d.before().display(),
+                      d.after().display(),
+                      d.action().wire(),
+                      d.reason());
+                }
+                r.plan().page().ifPresent(p -> out.println("PAGE: " + p));
+              });
       for (AuditRecord rec : records) {
         out.println("record: " + AuditLine.encode(rec));
       }
@@ -95,6 +124,7 @@ final class PlanCommand implements Callable<Integer> {
     if (data.contains("\"substitutions\"") || data.contains("\"buildTriggerId\"")) {
       return Intake.Stream.BUILDS;
     }
-    throw new IllegalArgumentException("--stream is needed: the event file is not recognisably an alert, build or command");
+    throw new IllegalArgumentException(
+        "--stream is needed: the event file is not recognisably an alert, build or command");
   }
 }

@@ -33,7 +33,11 @@ abstract class PublishCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "REGION", description = "the region, e.g. us-central1")
   String region;
 
-  @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (required, at most 500 characters)")
+  @Option(
+      names = "--reason",
+      required = true,
+      paramLabel = "TEXT",
+      description = "why (required, at most 500 characters)")
   String reason;
 
   @Option(
@@ -42,16 +46,28 @@ abstract class PublishCommand implements Callable<Integer> {
       description = "who asks (default: $FAILOVER_ACTOR, else $USER)")
   String requestedBy;
 
-  @Option(names = "--project", paramLabel = "PROJECT", description = "project of the commands topic (default: $FAILOVER_PROJECT, else the topology's)")
+  @Option(
+      names = "--project",
+      paramLabel = "PROJECT",
+      description =
+          "project of the commands topic (default: $FAILOVER_PROJECT, else the topology's)")
   String project;
 
-  @Option(names = "--topic", paramLabel = "TOPIC", description = "commands topic (default: $FAILOVER_COMMANDS_TOPIC, else failover-commands)")
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
+      description = "commands topic (default: $FAILOVER_COMMANDS_TOPIC, else failover-commands)")
   String topic;
 
-  @Option(names = "--emulator", paramLabel = "HOST:PORT", description = "Pub/Sub emulator (default: $PUBSUB_EMULATOR_HOST)")
+  @Option(
+      names = "--emulator",
+      paramLabel = "HOST:PORT",
+      description = "Pub/Sub emulator (default: $PUBSUB_EMULATOR_HOST)")
   String emulator;
 
-  @Option(names = "--dry-run", description = "print the message that would be published, publish nothing")
+  @Option(
+      names = "--dry-run",
+      description = "print the message that would be published, publish nothing")
   boolean dryRun;
 
   @Mixin ConfigOptions config;
@@ -75,7 +91,9 @@ abstract class PublishCommand implements Callable<Integer> {
     Map<String, String> env = config.environment();
     Instant now = clock.instant();
     String actor =
-        requestedBy != null ? requestedBy : env.getOrDefault("FAILOVER_ACTOR", env.getOrDefault("USER", ""));
+        requestedBy != null
+            ? requestedBy
+            : env.getOrDefault("FAILOVER_ACTOR", env.getOrDefault("USER", ""));
     if (actor.isBlank()) {
       throw new IllegalArgumentException("--requested-by is required (or set FAILOVER_ACTOR)");
     }
@@ -90,7 +108,13 @@ abstract class PublishCommand implements Callable<Integer> {
       topology = config.env().topology();
     } else {
       // without a topology only the region's form can be checked here; the function checks the rest
-      topology = new Topology(Mode.URL_MAP_WEIGHTS, "unknown-project", "unknown", List.of(RegionSpec.of(r, "unknown", 1, 1)), 0);
+      topology =
+          new Topology(
+              Mode.URL_MAP_WEIGHTS,
+              "unknown-project",
+              "unknown",
+              List.of(RegionSpec.of(r, "unknown", 1, 1)),
+              0);
     }
     String data = OperatorCommands.encode(action(), r, reason, actor, ttl(), breakGlass(), now);
     Inbound checked =
@@ -109,22 +133,28 @@ abstract class PublishCommand implements Callable<Integer> {
             ? project
             : env.getOrDefault("FAILOVER_PROJECT", config.hasTopology() ? topology.project() : "");
     if (p.isBlank()) {
-      throw new IllegalArgumentException("--project is required (or set FAILOVER_PROJECT, or give a topology)");
+      throw new IllegalArgumentException(
+          "--project is required (or set FAILOVER_PROJECT, or give a topology)");
     }
-    String t = topic != null ? topic : env.getOrDefault("FAILOVER_COMMANDS_TOPIC", "failover-commands");
-    Optional<String> emu = Optional.ofNullable(emulator != null ? emulator : env.get("PUBSUB_EMULATOR_HOST"));
+    String t =
+        topic != null ? topic : env.getOrDefault("FAILOVER_COMMANDS_TOPIC", "failover-commands");
+    Optional<String> emu =
+        Optional.ofNullable(emulator != null ? emulator : env.get("PUBSUB_EMULATOR_HOST"));
     String id = Publishing.publish(p, t, data, Map.of(), emu);
     out.println(id);
     return 0;
   }
 
-  /** {@code 2h}, {@code 30m}, {@code 1h30m}, {@code 90s}, {@code 1d}, or ISO-8601 ({@code PT2H}). */
+  /**
+   * {@code 2h}, {@code 30m}, {@code 1h30m}, {@code 90s}, {@code 1d}, or ISO-8601 ({@code PT2H}).
+   */
   static Duration parseTtl(String text) {
     if (text.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
       try {
         return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("--ttl: '" + text + "' is not an ISO-8601 duration such as PT2H");
+        throw new IllegalArgumentException(
+            "--ttl: '" + text + "' is not an ISO-8601 duration such as PT2H");
       }
     }
     Matcher m = Pattern.compile("(\\d{1,6})([dhms])").matcher(text);
@@ -143,18 +173,27 @@ abstract class PublishCommand implements Callable<Integer> {
       end = m.end();
     }
     if (end == 0 || end != text.length()) {
-      throw new IllegalArgumentException("--ttl must look like 2h, 30m, 1h30m or PT2H, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "--ttl must look like 2h, 30m, 1h30m or PT2H, got '" + text + "'");
     }
     return d;
   }
 
-  @CommandLine.Command(name = "drain", mixinStandardHelpOptions = true,
+  @CommandLine.Command(
+      name = "drain",
+      mixinStandardHelpOptions = true,
       description = "Pin a region out for a while: publish a drain command.")
   static final class Drain extends PublishCommand {
-    @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "how long the pin holds: 1m..72h, e.g. 2h")
+    @Option(
+        names = "--ttl",
+        required = true,
+        paramLabel = "DURATION",
+        description = "how long the pin holds: 1m..72h, e.g. 2h")
     String ttl;
 
-    @Option(names = "--break-glass", description = "override the safety rules (never the last serving region)")
+    @Option(
+        names = "--break-glass",
+        description = "override the safety rules (never the last serving region)")
     boolean breakGlass;
 
     @Override
@@ -173,10 +212,16 @@ abstract class PublishCommand implements Callable<Integer> {
     }
   }
 
-  @CommandLine.Command(name = "pin-serve", mixinStandardHelpOptions = true,
+  @CommandLine.Command(
+      name = "pin-serve",
+      mixinStandardHelpOptions = true,
       description = "Keep a region in whatever else says: publish a pin-serve command.")
   static final class PinServe extends PublishCommand {
-    @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "how long the pin holds: 1m..72h, e.g. 2h")
+    @Option(
+        names = "--ttl",
+        required = true,
+        paramLabel = "DURATION",
+        description = "how long the pin holds: 1m..72h, e.g. 2h")
     String ttl;
 
     @Option(names = "--break-glass", description = "mark the pin as break-glass")
@@ -198,7 +243,9 @@ abstract class PublishCommand implements Callable<Integer> {
     }
   }
 
-  @CommandLine.Command(name = "restore", mixinStandardHelpOptions = true,
+  @CommandLine.Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
       description = "Clear a region's drain pin (it comes back once healthy, through the ramp).")
   static final class Restore extends PublishCommand {
     @Override
@@ -207,7 +254,9 @@ abstract class PublishCommand implements Callable<Integer> {
     }
   }
 
-  @CommandLine.Command(name = "unpin", mixinStandardHelpOptions = true,
+  @CommandLine.Command(
+      name = "unpin",
+      mixinStandardHelpOptions = true,
       description = "Clear any pin on a region.")
   static final class Unpin extends PublishCommand {
     @Override

@@ -49,7 +49,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--list", description = "list the shipped scenarios and exit")
   boolean list;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML report with a timeline")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "also write a self-contained HTML report with a timeline")
   Path html;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -74,8 +77,15 @@ final class SimulateCommand implements Callable<Integer> {
           o.writes(), o.records().size(), file);
       if (html != null) {
         List<com.google.gson.JsonObject> json = new java.util.ArrayList<>();
-        o.records().forEach(r -> json.add(com.google.gson.JsonParser.parseString(dev.failover.core.audit.AuditLine.encode(r)).getAsJsonObject()));
-        Files.writeString(html, HtmlReport.render("failover simulate " + s.name(), json), StandardCharsets.UTF_8);
+        o.records()
+            .forEach(
+                r ->
+                    json.add(
+                        com.google.gson.JsonParser.parseString(
+                                dev.failover.core.audit.AuditLine.encode(r))
+                            .getAsJsonObject()));
+        Files.writeString(
+            html, HtmlReport.render("failover simulate " + s.name(), json), StandardCharsets.UTF_8);
         ps.println("HTML report written to " + html);
       }
     }

@@ -290,11 +290,13 @@ final class Simulation {
       return note;
     }
     String code =
-        note.startsWith("PAGE") ? "1;31"
-            : note.startsWith("hold") ? "33"
-            : note.contains(": drain ") || note.contains(": partial_drain ") ? "31"
-            : note.contains(": ramp ") || note.contains(": serve ") ? "32"
-            : null;
+        note.startsWith("PAGE")
+            ? "1;31"
+            : note.startsWith("hold")
+                ? "33"
+                : note.contains(": drain ") || note.contains(": partial_drain ")
+                    ? "31"
+                    : note.contains(": ramp ") || note.contains(": serve ") ? "32" : null;
     return code == null ? note : "\u001b[" + code + "m" + note + "\u001b[0m";
   }
 

@@ -29,7 +29,11 @@ import picocli.CommandLine.Option;
 final class StatusCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--output", paramLabel = "table|json", defaultValue = "table", description = "table (default) or json")
+  @Option(
+      names = "--output",
+      paramLabel = "table|json",
+      defaultValue = "table",
+      description = "table (default) or json")
   String output;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -68,11 +72,18 @@ final class StatusCommand implements Callable<Integer> {
       if (!output.equals("table")) {
         throw new IllegalArgumentException("--output must be table or json, got '" + output + "'");
       }
-      out.printf("%s %s (%s) at %s%n", a.env.topology().project(), a.env.topology().resource(), a.env.topology().mode(), now);
-      out.printf("%-16s %-8s %-8s %-6s %-5s %-19s %s%n", "REGION", "SETTING", "PHASE", "LEVEL", "RAMP", "NEXT", "REASON");
+      out.printf(
+          "%s %s (%s) at %s%n",
+          a.env.topology().project(), a.env.topology().resource(), a.env.topology().mode(), now);
+      out.printf(
+          "%-16s %-8s %-8s %-6s %-5s %-19s %s%n",
+          "REGION", "SETTING", "PHASE", "LEVEL", "RAMP", "NEXT", "REASON");
       for (RegionDecision d : plan.decisions()) {
         RegionState s = memory.region(d.region()).state();
-        String next = d.nextActionAt().map(Instant::toString).orElse(d.changes() ? "now: " + d.action().wire() : "-");
+        String next =
+            d.nextActionAt()
+                .map(Instant::toString)
+                .orElse(d.changes() ? "now: " + d.action().wire() : "-");
         out.printf(
             "%-16s %-8s %-8s %-6s %-5s %-19s %s%n",
             d.region(),
@@ -82,9 +93,20 @@ final class StatusCommand implements Callable<Integer> {
             s.rampStep() < 0 ? "-" : (s.rampStep() + 1) + "/" + a.env.policy().rampSteps().size(),
             next.length() > 19 ? next.substring(0, 19) : next,
             d.reason());
-        memory.region(d.region()).pin().filter(p -> p.activeAt(now))
-            .ifPresent(p -> out.printf("%-16s pin %s by %s until %s%s: %s%n", "", p.kind().name().toLowerCase(java.util.Locale.ROOT),
-                p.actor(), p.expiresAt(), p.breakGlass() ? " (break-glass)" : "", p.reason()));
+        memory
+            .region(d.region())
+            .pin()
+            .filter(p -> p.activeAt(now))
+            .ifPresent(
+                p ->
+                    out.printf(
+                        "%-16s pin %s by %s until %s%s: %s%n",
+                        "",
+                        p.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        p.actor(),
+                        p.expiresAt(),
+                        p.breakGlass() ? " (break-glass)" : "",
+                        p.reason()));
       }
       plan.page().ifPresent(p -> out.println("PAGE: " + p));
       return 0;

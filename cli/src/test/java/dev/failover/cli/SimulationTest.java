@@ -119,7 +119,8 @@ class SimulationTest {
     assertEquals(2, r.exit());
     assertEquals(
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
-            + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry\n",
+            + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry, alert-storm,"
+            + " rolling-deploy, late-deliveries\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }
 

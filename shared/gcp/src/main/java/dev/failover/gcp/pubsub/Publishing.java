@@ -26,14 +26,19 @@ public final class Publishing {
   private Publishing() {}
 
   public static String publish(
-      String project, String topic, String data, Map<String, String> attributes, Optional<String> emulatorHost) {
+      String project,
+      String topic,
+      String data,
+      Map<String, String> attributes,
+      Optional<String> emulatorHost) {
     ManagedChannel channel = null;
     Publisher publisher = null;
     try {
       Publisher.Builder b = Publisher.newBuilder(TopicName.of(project, topic));
       if (emulatorHost.isPresent()) {
         channel = ManagedChannelBuilder.forTarget(emulatorHost.get()).usePlaintext().build();
-        b.setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+        b.setChannelProvider(
+                FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
             .setCredentialsProvider(NoCredentialsProvider.create());
       }
       publisher = b.build();
@@ -44,14 +49,23 @@ public final class Publishing {
               .build();
       return publisher.publish(m).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new TransientException("could not publish to projects/" + project + "/topics/" + topic + ": " + e.getCause().getMessage(), e.getCause());
+      throw new TransientException(
+          "could not publish to projects/"
+              + project
+              + "/topics/"
+              + topic
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new TransientException("publishing to projects/" + project + "/topics/" + topic + " timed out", e);
+      throw new TransientException(
+          "publishing to projects/" + project + "/topics/" + topic + " timed out", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransientException("interrupted while publishing", e);
     } catch (java.io.IOException e) {
-      throw new TransientException("could not create a publisher for " + topic + ": " + e.getMessage(), e);
+      throw new TransientException(
+          "could not create a publisher for " + topic + ": " + e.getMessage(), e);
     } finally {
       if (publisher != null) {
         publisher.shutdown();

@@ -1,0 +1,91 @@
+package dev.failover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.failover.core.domain.ControllerEvent;
+import dev.failover.gcp.intake.Inbound;
+import dev.failover.gcp.intake.OperatorCommands;
+import dev.failover.gcp.intake.PubsubMessage;
+import dev.failover.gcp.json.ConfigJson;
+import dev.failover.gcp.json.Strict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PublishCommandTest {
+  static final Path TOPOLOGY = Path.of("../examples/topology.json");
+  static final Map<String, String> ENV =
+      Map.of("FAILOVER_TOPOLOGY_FILE", TOPOLOGY.toString(), "USER", "alice");
+
+  @Test
+  void drain_dryRun_printsTheMessageTheCommandsFunctionAccepts() throws Exception {
+    Cli.Run r =
+        Cli.run(
+            ENV,
+            "drain",
+            "europe-west1",
+            "--reason",
+            "database maintenance",
+            "--ttl",
+            "1h30m",
+            "--dry-run");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        "{\"schema\":\"failover.command/v1\",\"action\":\"drain\",\"region\":\"europe-west1\","
+            + "\"reason\":\"database maintenance\",\"requested_by\":\"alice\",\"ttl\":\"PT1H30M\","
+            + "\"issued_at\":\"2026-11-01T12:05:00Z\"}",
+        r.out().strip());
+    var topology = ConfigJson.topology(Strict.parse(Files.readString(TOPOLOGY), "topology"));
+    Inbound in =
+        new OperatorCommands(topology)
+            .parse(
+                new PubsubMessage("1", Optional.of(Cli.NOW), Map.of(), r.out().strip()), Cli.NOW);
+    ControllerEvent.CommandEvent e = (ControllerEvent.CommandEvent) ((Inbound.Accepted) in).event();
+    assertEquals(Optional.of(Duration.ofMinutes(90)), e.ttl());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "drain europe-west1 --reason x --ttl 100h --dry-run|ttl must be between PT1M and PT72H, got PT100H",
+        "drain europe-west1 --reason x --ttl soon --dry-run|--ttl must look like 2h, 30m, 1h30m or PT2H, got 'soon'",
+        "drain us-west9 --reason x --ttl 2h --dry-run|region us-west9 is not behind this load balancer; known regions: [asia-east1, europe-west1, us-central1]",
+        "drain US --reason x --ttl 2h --dry-run|REGION: region must look like 'us-central1' (lowercase words joined by '-', ending in a number), got 'US'",
+        "pin-serve asia-east1 --reason x --ttl 30s --dry-run|ttl must be between PT1M and PT72H, got PT30S",
+      })
+  void invalidCommand_exits2AndNamesTheFieldAndTheFix(String args, String message) {
+    Cli.Run r = Cli.run(ENV, args.split(" "));
+    assertEquals(2, r.exit(), r.out());
+    assertEquals("failoverctl: " + message, r.err().strip());
+  }
+
+  @Test
+  void reasonWithALineBreak_isRefusedBeforeAnythingIsPublished() {
+    Cli.Run r = Cli.run(ENV, "unpin", "asia-east1", "--reason", "ok\nSEVERE: forged", "--dry-run");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "failoverctl: reason must not contain control characters, got 'ok\\u000aSEVERE: forged'",
+        r.err().strip());
+  }
+
+  @Test
+  void drain_withoutTtl_isAUsageError() {
+    Cli.Run r = Cli.run(ENV, "drain", "asia-east1", "--reason", "x");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "Missing required option: '--ttl=DURATION'", r.err().lines().findFirst().orElse(""));
+  }
+
+  @Test
+  void withoutATopology_onlyTheRegionsFormIsChecked() {
+    Cli.Run r =
+        Cli.run(Map.of("USER", "bob"), "restore", "me-central2", "--reason", "done", "--dry-run");
+    assertEquals(0, r.exit(), r.err());
+  }
+}

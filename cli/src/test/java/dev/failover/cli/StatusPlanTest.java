@@ -1,0 +1,92 @@
+package dev.failover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import dev.failover.core.port.Pause;
+import dev.failover.gcp.config.Env;
+import dev.failover.gcp.config.Runtime;
+import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.intake.PubsubMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * status and plan on the embedded adapters (local files), as an operator runs them without a cloud.
+ */
+class StatusPlanTest {
+  @TempDir Path dir;
+  Map<String, String> env;
+
+  @BeforeEach
+  void files() {
+    env = new HashMap<>();
+    env.put("FAILOVER_TOPOLOGY_FILE", "../examples/topology.json");
+    env.put("FAILOVER_STATE_FILE", dir.resolve("state.json").toString());
+    env.put("FAILOVER_LB_FILE", dir.resolve("lb.json").toString());
+    env.put("FAILOVER_MAX_EVENT_AGE", "P3650D");
+  }
+
+  /** Delivers the example alert through the handlers onto the same files, as the function would. */
+  void deliverAlert() throws Exception {
+    Env e = Env.from(env);
+    Clock clock = Clock.fixed(Cli.NOW, ZoneOffset.UTC);
+    try (Runtime rt = Runtime.open(e, clock, env, m -> {})) {
+      String data = Files.readString(Path.of("../examples/alert-open.json"));
+      String envelope =
+          PubsubMessage.envelope("77", Cli.NOW, Map.of(), data, "projects/p/subscriptions/s");
+      rt.intake(e, r -> {}, clock, Pause.NONE)
+          .handle(Intake.Stream.ALERTS, envelope.getBytes(StandardCharsets.UTF_8), "77");
+    }
+  }
+
+  @Test
+  void status_showsEachRegionsSettingPhaseAndWhy() throws Exception {
+    deliverAlert();
+    Cli.Run r = Cli.run(env, "status");
+    assertEquals(0, r.exit(), r.err());
+    String us = r.out().lines().filter(l -> l.startsWith("us-central1")).findFirst().orElseThrow();
+    assertTrue(
+        us.matches("us-central1 +0 +OUT +0% +- +- +drained: incident 0\\.nwg9th6llz4w .*"), us);
+    Cli.Run json = Cli.run(env, "status", "--output", "json");
+    JsonArray arr = JsonParser.parseString(json.out()).getAsJsonArray();
+    assertEquals(3, arr.size());
+    assertEquals("OUT", arr.get(2).getAsJsonObject().get("phase").getAsString());
+    assertTrue(
+        arr.get(2)
+            .getAsJsonObject()
+            .get("wanted_out")
+            .getAsString()
+            .startsWith("incident 0.nwg9th6llz4w"));
+  }
+
+  @Test
+  void plan_afterAnEvent_showsTheWriteAndChangesNothing() throws Exception {
+    String before = Cli.run(env, "status", "--output", "json").out();
+    Cli.Run r = Cli.run(env, "plan", "--event", "../examples/alert-open.json");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out().contains("would write: asia-east1=100 europe-west1=100 us-central1=0"), r.out());
+    assertTrue(r.out().contains("record: {\"schema_version\":1"), r.out());
+    assertEquals(before, Cli.run(env, "status", "--output", "json").out(), "plan changed nothing");
+    assertTrue(Files.notExists(dir.resolve("lb.json")), "the load balancer file was not written");
+  }
+
+  @Test
+  void plan_now_isANoOpOnAHealthyLoadBalancer() {
+    Cli.Run r = Cli.run(env, "plan");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out().startsWith("no change: asia-east1=100 europe-west1=100 us-central1=100"), r.out());
+  }
+}
