@@ -42,6 +42,37 @@ public record Env(
     Embedded embedded,
     String audit) {
 
+  /**
+   * Every environment variable the controller reads (terraform's function environment is checked
+   * against it).
+   */
+  public static final java.util.Set<String> VARIABLES =
+      java.util.Set.of(
+          "FAILOVER_TOPOLOGY",
+          "FAILOVER_TOPOLOGY_FILE",
+          "FAILOVER_POLICY",
+          "FAILOVER_ALERT_REGION_BY_POLICY",
+          "FAILOVER_BUILD_SERVICE",
+          "FAILOVER_BUILD_SERVICE_KEY",
+          "FAILOVER_BUILD_REGION_KEY",
+          "FAILOVER_MAX_EVENT_AGE",
+          "FAILOVER_ADAPTERS",
+          "FAILOVER_PATH_MATCHERS",
+          "FAILOVER_UPTIME_CHECKS",
+          "FAILOVER_HEALTH_MAX_5XX_RATIO",
+          "FAILOVER_HEALTH_MIN_REQUESTS",
+          "FAILOVER_HEALTH_MAX_P95_MS",
+          "FAILOVER_HEALTH_SERVICE",
+          "FAILOVER_COMPUTE_ENDPOINT",
+          "FAILOVER_FIRESTORE_DATABASE",
+          "FAILOVER_LEDGER_TTL",
+          "FAILOVER_STATE_FILE",
+          "FAILOVER_LB_FILE",
+          "FAILOVER_HEALTH_FILE",
+          "FAILOVER_AUDIT",
+          "K_SERVICE",
+          "FIRESTORE_EMULATOR_HOST");
+
   public enum Adapters {
     GOOGLE,
     EMBEDDED

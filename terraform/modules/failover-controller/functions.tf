@@ -1,0 +1,69 @@
+resource "google_storage_bucket" "source" {
+  project                     = var.project
+  name                        = "${var.project}-${var.name_prefix}-source"
+  location                    = upper(var.region)
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+}
+
+resource "google_storage_bucket_object" "source" {
+  # the content hash in the name makes a new jar a new object, so the functions are rebuilt
+  name   = "function-source-${filemd5(var.function_zip)}.zip"
+  bucket = google_storage_bucket.source.name
+  source = var.function_zip
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.functions
+
+  project  = var.project
+  location = var.region
+  name     = "${var.name_prefix}-${each.key}"
+
+  build_config {
+    runtime     = "java17"
+    entry_point = each.value.entry_point
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "512M"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = 3
+    max_instance_request_concurrency = 1
+    service_account_email            = google_service_account.fn[each.key].email
+    environment_variables            = local.function_env
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = each.value.topic
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.trigger.email
+  }
+
+  depends_on = [
+    google_project_iam_member.fn_lb,
+    google_project_iam_member.fn_firestore,
+    google_project_iam_member.fn_monitoring,
+  ]
+}
+
+# the Eventarc trigger's identity may invoke each function's service
+resource "google_cloud_run_v2_service_iam_member" "trigger_invokes" {
+  for_each = local.functions
+
+  project  = var.project
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.trigger.email}"
+}

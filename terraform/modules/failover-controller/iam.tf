@@ -1,0 +1,92 @@
+# One service account per function. All four reconcile, so all four need the same narrow set; the
+# split keeps each function's audit trail and quota attributable, and lets one be revoked alone.
+resource "google_service_account" "fn" {
+  for_each = local.functions
+
+  project      = var.project
+  account_id   = "${var.name_prefix}-${each.key}"
+  display_name = "failover ${each.key} function"
+}
+
+# the identity Eventarc uses to deliver Pub/Sub messages to the functions
+resource "google_service_account" "trigger" {
+  project      = var.project
+  account_id   = "${var.name_prefix}-trigger"
+  display_name = "failover event triggers"
+}
+
+resource "google_project_iam_member" "trigger_receives" {
+  project = var.project
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Only what the controller does to the load balancer, and why each permission is there:
+locals {
+  lb_permissions = concat(
+    var.topology.mode == "URL_MAP_WEIGHTS" ? [
+      "compute.urlMaps.get",         # read the weights and the fingerprint
+      "compute.urlMaps.update",      # urlMaps.patch needs update
+      "compute.backendServices.use", # a URL map write re-states the backend services it routes to
+      ] : [
+      "compute.backendServices.get",    # read backends and the fingerprint
+      "compute.backendServices.update", # backendServices.patch needs update
+    ],
+    var.topology.mode == "BACKEND_MEMBERSHIP" ? [
+      "compute.regionNetworkEndpointGroups.use", # re-adding a serverless NEG backend uses the NEG
+    ] : [],
+    [
+      "compute.globalOperations.get", # await the operation a patch returns
+    ],
+  )
+}
+
+resource "google_project_iam_custom_role" "lb" {
+  project     = var.project
+  role_id     = replace("${var.name_prefix}LoadBalancerSteering", "-", "")
+  title       = "failover: steer the load balancer"
+  description = "Read and patch the URL map or backend service the failover controller steers, and await the operation."
+  permissions = local.lb_permissions
+  stage       = "GA"
+}
+
+resource "google_project_iam_member" "fn_lb" {
+  for_each = local.functions
+
+  project = var.project
+  role    = google_project_iam_custom_role.lb.id
+  member  = "serviceAccount:${google_service_account.fn[each.key].email}"
+}
+
+# Firestore read/write, limited by condition to the controller's own database
+resource "google_project_iam_member" "fn_firestore" {
+  for_each = local.functions
+
+  project = var.project
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.fn[each.key].email}"
+
+  condition {
+    title      = "failover database only"
+    expression = "resource.name.startsWith(\"projects/${var.project}/databases/${var.firestore_database}\")"
+  }
+}
+
+# reading time series for the health checks before a restore
+resource "google_project_iam_member" "fn_monitoring" {
+  for_each = local.functions
+
+  project = var.project
+  role    = "roles/monitoring.viewer"
+  member  = "serviceAccount:${google_service_account.fn[each.key].email}"
+}
+
+# change notifications out
+resource "google_pubsub_topic_iam_member" "fn_publishes_events" {
+  for_each = local.functions
+
+  project = var.project
+  topic   = google_pubsub_topic.events.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.fn[each.key].email}"
+}

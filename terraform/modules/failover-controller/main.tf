@@ -1,0 +1,43 @@
+data "google_project" "this" {
+  project_id = var.project
+}
+
+locals {
+  # the environment every function reads (names checked against dev.failover.gcp.config.Env by a test)
+  function_env = {
+    FAILOVER_ADAPTERS             = "google"
+    FAILOVER_TOPOLOGY             = jsonencode(merge(var.topology, { expected_rps = var.expected_rps }))
+    FAILOVER_POLICY               = jsonencode({ for k, v in var.policy : k => v if v != null })
+    FAILOVER_BUILD_SERVICE        = var.service_name
+    FAILOVER_HEALTH_SERVICE       = var.service_name
+    FAILOVER_UPTIME_CHECKS        = jsonencode({ for r, c in google_monitoring_uptime_check_config.region : r => c.uptime_check_id })
+    FAILOVER_HEALTH_MAX_5XX_RATIO = tostring(var.alert_5xx_ratio)
+    FAILOVER_FIRESTORE_DATABASE   = google_firestore_database.state.name
+    FAILOVER_LEDGER_TTL           = "P7D"
+    FAILOVER_MAX_EVENT_AGE        = "PT1H"
+    FAILOVER_AUDIT                = "stdout"
+  }
+
+  functions = {
+    alerts = {
+      entry_point = "dev.failover.functions.AlertsFunction"
+      topic       = google_pubsub_topic.alerts.id
+    }
+    builds = {
+      entry_point = "dev.failover.functions.BuildsFunction"
+      topic       = local.cloud_builds_topic
+    }
+    commands = {
+      entry_point = "dev.failover.functions.CommandsFunction"
+      topic       = google_pubsub_topic.commands.id
+    }
+    tick = {
+      entry_point = "dev.failover.functions.TickFunction"
+      topic       = google_pubsub_topic.ticks.id
+    }
+  }
+
+  cloud_builds_topic = var.create_cloud_builds_topic ? google_pubsub_topic.cloud_builds[0].id : "projects/${var.project}/topics/cloud-builds"
+  regions            = { for r in var.topology.regions : r.region => r }
+  audit_schema       = var.audit_schema != "" ? var.audit_schema : "${path.module}/../../../schema/audit_record.bigquery.json"
+}

@@ -1,0 +1,88 @@
+resource "google_pubsub_topic" "alerts" {
+  project = var.project
+  name    = "${var.name_prefix}-alerts"
+}
+
+resource "google_pubsub_topic" "commands" {
+  project = var.project
+  name    = "${var.name_prefix}-commands"
+}
+
+resource "google_pubsub_topic" "ticks" {
+  project = var.project
+  name    = "${var.name_prefix}-ticks"
+}
+
+# change notifications out: chat and paging integrations subscribe here
+resource "google_pubsub_topic" "events" {
+  project = var.project
+  name    = "${var.name_prefix}-events"
+}
+
+resource "google_pubsub_topic" "dead_letter" {
+  project = var.project
+  name    = "${var.name_prefix}-dead-letter"
+}
+
+# messages published to a topic without subscriptions are lost: keep what is dead-lettered
+resource "google_pubsub_subscription" "dead_letter" {
+  project                    = var.project
+  name                       = "${var.name_prefix}-dead-letter"
+  topic                      = google_pubsub_topic.dead_letter.id
+  message_retention_duration = "604800s"
+  ack_deadline_seconds       = 60
+}
+
+resource "google_pubsub_topic" "cloud_builds" {
+  count   = var.create_cloud_builds_topic ? 1 : 0
+  project = var.project
+  name    = "cloud-builds"
+}
+
+# Cloud Monitoring's notification agent publishes incidents to the alerts topic
+resource "google_pubsub_topic_iam_member" "monitoring_publishes_alerts" {
+  project = var.project
+  topic   = google_pubsub_topic.alerts.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+
+  # the agent is created with the first Pub/Sub notification channel
+  depends_on = [google_monitoring_notification_channel.alerts]
+}
+
+# only the operators group may publish commands
+resource "google_pubsub_topic_iam_member" "operators_publish_commands" {
+  project = var.project
+  topic   = google_pubsub_topic.commands.name
+  role    = "roles/pubsub.publisher"
+  member  = var.operators_group
+}
+
+# Pub/Sub's service agent forwards undeliverable messages to the dead-letter topic
+resource "google_pubsub_topic_iam_member" "pubsub_agent_dead_letters" {
+  project = var.project
+  topic   = google_pubsub_topic.dead_letter.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-pubsub.iam.gserviceaccount.com"
+}
+
+# the tick: Cloud Scheduler's agent publishes to the ticks topic
+resource "google_pubsub_topic_iam_member" "scheduler_publishes_ticks" {
+  project = var.project
+  topic   = google_pubsub_topic.ticks.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
+}
+
+resource "google_cloud_scheduler_job" "tick" {
+  project   = var.project
+  region    = var.region
+  name      = "${var.name_prefix}-tick"
+  schedule  = "* * * * *"
+  time_zone = "Etc/UTC"
+
+  pubsub_target {
+    topic_name = google_pubsub_topic.ticks.id
+    data       = base64encode("{}")
+  }
+}

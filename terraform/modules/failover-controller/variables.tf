@@ -1,0 +1,172 @@
+variable "project" {
+  description = "Project for the controller (and, normally, the load balancer)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project))
+    error_message = "project must be a project id: 6 to 30 lowercase letters, digits and hyphens."
+  }
+}
+
+variable "region" {
+  description = "Region for the functions, the tick job and the source bucket (e.g. us-central1). Pick one that is not the region you fear losing most."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z]+(-[a-z]+)+[0-9]{1,2}$", var.region))
+    error_message = "region must be a region name such as us-central1."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every controller resource name."
+  type        = string
+  default     = "failover"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,14}$", var.name_prefix))
+    error_message = "name_prefix must be 1 to 15 lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "topology" {
+  description = "The load balancer the controller steers (the service-front module's topology output, or your own): mode, project, resource and regions with backend, base_weight and capacity_rps."
+  type = object({
+    mode     = string
+    project  = string
+    resource = string
+    regions = list(object({
+      region       = string
+      backend      = string
+      base_weight  = number
+      capacity_rps = number
+    }))
+  })
+  validation {
+    condition     = contains(["URL_MAP_WEIGHTS", "BACKEND_MEMBERSHIP", "CAPACITY_SCALER"], var.topology.mode)
+    error_message = "topology.mode must be URL_MAP_WEIGHTS, BACKEND_MEMBERSHIP or CAPACITY_SCALER."
+  }
+  validation {
+    condition     = length(var.topology.regions) >= 2
+    error_message = "topology needs at least two regions."
+  }
+}
+
+variable "expected_rps" {
+  description = "Peak requests per second the regions share; the headroom rule checks survivors against it."
+  type        = number
+  validation {
+    condition     = var.expected_rps >= 0
+    error_message = "expected_rps must not be negative."
+  }
+}
+
+variable "policy" {
+  description = "The planner's knobs; anything left out keeps its default (see the README's policy table)."
+  type = object({
+    min_serving_regions  = optional(number)
+    max_drained_fraction = optional(number)
+    headroom             = optional(number)
+    restore_after        = optional(string)
+    ramp_steps           = optional(list(number))
+    step_dwell           = optional(string)
+    flap_window          = optional(string)
+    max_restore_hold     = optional(string)
+    drain_on_deploy      = optional(bool)
+  })
+  default = {}
+  validation {
+    condition     = var.policy.headroom == null || (coalesce(var.policy.headroom, 1) > 0 && coalesce(var.policy.headroom, 1) <= 1)
+    error_message = "policy.headroom must be in (0, 1]."
+  }
+}
+
+variable "service_name" {
+  description = "Cloud Run service name in the metrics and in Cloud Build's _SERVICE substitution."
+  type        = string
+}
+
+variable "run_urls" {
+  description = "Per region, the URL that reaches that region's service directly (the uptime checks probe it). Empty: no uptime checks, and a drained region can only be restored by hand."
+  type        = map(string)
+  default     = {}
+}
+
+variable "health_path" {
+  description = "Path the uptime checks request."
+  type        = string
+  default     = "/"
+}
+
+variable "alert_5xx_ratio" {
+  description = "A region whose 5xx share stays above this for alert_window opens an incident."
+  type        = number
+  default     = 0.05
+  validation {
+    condition     = var.alert_5xx_ratio > 0 && var.alert_5xx_ratio < 1
+    error_message = "alert_5xx_ratio must be in (0, 1)."
+  }
+}
+
+variable "alert_p95_ms" {
+  description = "A region whose p95 latency stays above this many milliseconds for alert_window opens an incident; 0 for no latency policy."
+  type        = number
+  default     = 2000
+}
+
+variable "alert_window" {
+  description = "How long a condition must hold before an incident opens, e.g. 120s."
+  type        = string
+  default     = "120s"
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.alert_window))
+    error_message = "alert_window is a number of seconds such as 120s."
+  }
+}
+
+variable "function_zip" {
+  description = "Path of the functions' source archive (functions/package.sh writes functions/target/function-source.zip)."
+  type        = string
+}
+
+variable "operators_group" {
+  description = "Who may publish operator commands (drain, restore, pin-serve, unpin), e.g. group:sre@example.com."
+  type        = string
+  validation {
+    condition     = can(regex("^(group|user|serviceAccount):", var.operators_group))
+    error_message = "operators_group must be an IAM member such as group:sre@example.com."
+  }
+}
+
+variable "create_cloud_builds_topic" {
+  description = "Create the cloud-builds topic that Cloud Build publishes to (false if it exists already)."
+  type        = bool
+  default     = true
+}
+
+variable "firestore_database" {
+  description = "Firestore database (Native mode) that holds the controller's memory."
+  type        = string
+  default     = "failover"
+}
+
+variable "firestore_location" {
+  description = "Firestore location, e.g. nam5 or eur3 (multi-region) or a region."
+  type        = string
+  default     = "nam5"
+}
+
+variable "bigquery_location" {
+  description = "Location of the audit dataset."
+  type        = string
+  default     = "US"
+}
+
+variable "audit_schema" {
+  description = "Path of the audit table's schema (the repository's schema/audit_record.bigquery.json)."
+  type        = string
+  default     = ""
+}
+
+variable "deletion_protection" {
+  description = "Protect the audit table from deletion."
+  type        = bool
+  default     = true
+}
