@@ -42,10 +42,12 @@ import java.util.TreeMap;
  * re-planning on a stale fingerprint, a bounded number of times). Every write is bracketed: a
  * pending-write marker is stored in memory, an {@code intent} record is audited, the write is made,
  * its {@code change} record gives the outcome, and the marker is cleared with the new region
- * states. A crash anywhere in between leaves the marker; the next reconcile resolves it (the load
- * balancer shows the write or it does not) and records the outcome then. The outcome of a write has
- * one record id (event, attempt, fingerprint read) however it is recorded, so BigQuery keeps
- * exactly one {@code applied} record per write.
+ * states. A crash anywhere in between leaves the marker. A reconcile resolves a marker only once it
+ * is older than {@code pendingGrace} (longer than any write can take, so it cannot belong to a
+ * write another instance is making right now): the load balancer shows the write or it does not,
+ * and the outcome is recorded then. Each writer keeps its own marker, so racing instances cannot
+ * erase each other's. The outcome of a write has one record id (event, attempt, fingerprint read)
+ * however it is recorded, so BigQuery keeps exactly one {@code applied} record per write.
  */
 public final class Controller {
 
@@ -56,7 +58,8 @@ public final class Controller {
       String version,
       int maxAttempts,
       Duration firstBackoff,
-      Duration incidentRetention) {
+      Duration incidentRetention,
+      Duration pendingGrace) {
     public Settings {
       java.util.Objects.requireNonNull(topology);
       java.util.Objects.requireNonNull(policy);
@@ -68,7 +71,13 @@ public final class Controller {
 
     public static Settings of(Topology topology, Policy policy, String version) {
       return new Settings(
-          topology, policy, version, 5, Duration.ofMillis(100), Duration.ofHours(6));
+          topology,
+          policy,
+          version,
+          5,
+          Duration.ofMillis(100),
+          Duration.ofHours(6),
+          Duration.ofMinutes(3));
     }
   }
 
@@ -184,9 +193,12 @@ public final class Controller {
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
       ControllerMemory memory = store.load();
-      if (memory.pendingWrite().isPresent()) {
-        records.add(resolve(memory.pendingWrite().get(), observed, trigger, now, received));
-        memory = clearPending(memory.pendingWrite().get());
+      for (PendingWrite p : memory.pendingWrites()) {
+        // younger markers may belong to a write another instance is making right now
+        if (!p.at().plus(settings.pendingGrace()).isAfter(now)) {
+          records.add(resolve(p, observed, trigger, now, received));
+          memory = clearPending(p);
+        }
       }
       Plan plan =
           Planner.plan(
@@ -198,7 +210,7 @@ public final class Controller {
               now);
       if (!plan.changesLoadBalancer()) {
         records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.empty()));
-        remember(memory, plan);
+        remember(memory, plan, Optional.empty());
         return new Result(Optional.empty(), plan, false, records);
       }
       String step = "attempt-" + attempt;
@@ -264,7 +276,7 @@ public final class Controller {
                   Outcome.APPLIED,
                   Optional.empty())));
       records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(written)));
-      remember(memory.withPending(Optional.of(pending)), plan);
+      remember(memory.withPending(pending), plan, Optional.of(pending));
       return new Result(Optional.empty(), plan, true, records);
     }
   }
@@ -292,18 +304,14 @@ public final class Controller {
         m -> {
           Map<Region, String> all = new TreeMap<>(m.parkedBackends());
           all.putAll(leaving);
-          return new StateStore.Change<>(
-              m.withParked(all).withPending(Optional.of(pending)), Map.copyOf(all));
+          return new StateStore.Change<>(m.withParked(all).withPending(pending), Map.copyOf(all));
         });
   }
 
   private ControllerMemory clearPending(PendingWrite pending) {
     return store.update(
         m -> {
-          ControllerMemory next =
-              m.pendingWrite().filter(pending::equals).isPresent()
-                  ? m.withPending(Optional.empty())
-                  : m;
+          ControllerMemory next = m.withoutPending(pending);
           return new StateStore.Change<>(next, next);
         });
   }
@@ -403,17 +411,16 @@ public final class Controller {
    * the states since the plan read them; a concurrent reconcile that got there first wins, and the
    * next call plans from its result.
    */
-  private void remember(ControllerMemory basis, Plan plan) {
+  private void remember(ControllerMemory basis, Plan plan, Optional<PendingWrite> pending) {
     Map<Region, RegionState> before = states(basis);
-    Optional<PendingWrite> pending = basis.pendingWrite();
     if (before.equals(plan.nextStates()) && pending.isEmpty()) {
       return;
     }
     store.update(
         m -> {
           ControllerMemory next = m;
-          if (pending.isPresent() && m.pendingWrite().equals(pending)) {
-            next = next.withPending(Optional.empty());
+          if (pending.isPresent()) {
+            next = next.withoutPending(pending.get());
           }
           if (states(m).equals(before)) {
             for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {

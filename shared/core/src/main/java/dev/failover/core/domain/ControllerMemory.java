@@ -30,14 +30,15 @@ import java.util.TreeMap;
  *     standing hold is audited when it begins or changes, not on every tick
  * @param parkedBackends backend entries removed from a backend service (membership mode), by
  *     region, kept so that a restore re-adds exactly what was there
- * @param pendingWrite a write announced but whose outcome is not yet recorded
+ * @param pendingWrites writes announced but whose outcome is not yet recorded, one per writer
+ *     (concurrent instances each keep their own)
  */
 public record ControllerMemory(
     Map<Region, RegionMemory> regions,
     List<String> recentEventIds,
     Map<String, String> notices,
     Map<Region, String> parkedBackends,
-    Optional<PendingWrite> pendingWrite) {
+    List<PendingWrite> pendingWrites) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -47,14 +48,14 @@ public record ControllerMemory(
     recentEventIds = List.copyOf(recentEventIds);
     notices = java.util.Collections.unmodifiableMap(new TreeMap<>(notices));
     parkedBackends = java.util.Collections.unmodifiableMap(new TreeMap<>(parkedBackends));
-    Objects.requireNonNull(pendingWrite, "pendingWrite");
+    pendingWrites = List.copyOf(pendingWrites);
     if (recentEventIds.size() > EVENT_ID_WINDOW) {
       throw new IllegalArgumentException("at most " + EVENT_ID_WINDOW + " event ids");
     }
   }
 
   public static ControllerMemory empty() {
-    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), Optional.empty());
+    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), List.of());
   }
 
   public RegionMemory region(Region region) {
@@ -64,7 +65,7 @@ public record ControllerMemory(
   public ControllerMemory with(Region region, RegionMemory memory) {
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
-    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends, pendingWrite);
+    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends, pendingWrites);
   }
 
   public boolean seen(String eventId) {
@@ -115,7 +116,7 @@ public record ControllerMemory(
     }
     ControllerMemory withId =
         new ControllerMemory(
-            applied.memory().regions(), List.copyOf(ids), notices, parkedBackends, pendingWrite);
+            applied.memory().regions(), List.copyOf(ids), notices, parkedBackends, pendingWrites);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -232,19 +233,29 @@ public record ControllerMemory(
       next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
     }
     return new Pruned(
-        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrite), expired);
+        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrites),
+        expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
-    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends, pendingWrite);
+    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends, pendingWrites);
   }
 
   public ControllerMemory withParked(Map<Region, String> parked) {
-    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrite);
+    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrites);
   }
 
-  public ControllerMemory withPending(Optional<PendingWrite> pending) {
-    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, pending);
+  public ControllerMemory withPending(PendingWrite pending) {
+    List<PendingWrite> next = new ArrayList<>(pendingWrites);
+    next.remove(pending);
+    next.add(pending);
+    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next);
+  }
+
+  public ControllerMemory withoutPending(PendingWrite pending) {
+    List<PendingWrite> next = new ArrayList<>(pendingWrites);
+    next.remove(pending);
+    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next);
   }
 
   /** Region states, for regions the memory knows. */

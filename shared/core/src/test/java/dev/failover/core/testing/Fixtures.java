@@ -118,8 +118,7 @@ public final class Fixtures {
     }
 
     public ControllerMemory build() {
-      return new ControllerMemory(
-          regions, List.of(), Map.of(), Map.of(), java.util.Optional.empty());
+      return new ControllerMemory(regions, List.of(), Map.of(), Map.of(), List.of());
     }
   }
 

@@ -44,8 +44,9 @@ public final class MemoryJson {
     JsonObject parked = new JsonObject();
     m.parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
     o.add("parked_backends", parked);
-    m.pendingWrite()
-        .ifPresent(
+    JsonArray pendingArray = new JsonArray();
+    m.pendingWrites()
+        .forEach(
             w -> {
               JsonObject j = new JsonObject();
               j.addProperty("event_id", w.eventId());
@@ -55,8 +56,9 @@ public final class MemoryJson {
               j.add("target", target);
               j.addProperty("fingerprint_before", w.fingerprintBefore());
               j.addProperty("at", w.at().toString());
-              o.add("pending_write", j);
+              pendingArray.add(j);
             });
+    o.add("pending_writes", pendingArray);
     return o.toString();
   }
 
@@ -137,22 +139,21 @@ public final class MemoryJson {
                 p.raw()
                     .entrySet()
                     .forEach(e -> parked.put(Region.of(e.getKey()), e.getValue().getAsString())));
-    Optional<PendingWrite> pending =
-        o.optObject("pending_write")
-            .map(
-                w -> {
-                  Map<Region, String> target = new HashMap<>();
-                  w.object("target")
-                      .raw()
-                      .entrySet()
-                      .forEach(e -> target.put(Region.of(e.getKey()), e.getValue().getAsString()));
-                  return new PendingWrite(
-                      w.string("event_id"),
-                      w.string("step"),
-                      target,
-                      w.string("fingerprint_before"),
-                      Instant.parse(w.string("at")));
-                });
+    List<PendingWrite> pending = new ArrayList<>();
+    for (Strict w : o.objects("pending_writes")) {
+      Map<Region, String> target = new HashMap<>();
+      w.object("target")
+          .raw()
+          .entrySet()
+          .forEach(e -> target.put(Region.of(e.getKey()), e.getValue().getAsString()));
+      pending.add(
+          new PendingWrite(
+              w.string("event_id"),
+              w.string("step"),
+              target,
+              w.string("fingerprint_before"),
+              Instant.parse(w.string("at"))));
+    }
     o.noOtherFields();
     return new ControllerMemory(regions, ids, notices, parked, pending);
   }

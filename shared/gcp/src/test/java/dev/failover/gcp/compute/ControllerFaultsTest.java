@@ -53,6 +53,12 @@ import org.junit.jupiter.api.Test;
  */
 class ControllerFaultsTest {
   static final Instant NOW = Instant.parse("2026-11-01T12:05:00Z");
+
+  /**
+   * The healing tick: after the controller's grace for pending writes, as a crashed one's would be.
+   */
+  static final Instant HEAL = NOW.plus(Duration.ofMinutes(4));
+
   final Topology topology =
       ControllerOnComputeTest.withExpectedRps(
           ComputeLoadBalancerTest.topology(Mode.URL_MAP_WEIGHTS), 900);
@@ -119,17 +125,17 @@ class ControllerFaultsTest {
       // the process died, or the delivery failed and Pub/Sub will redeliver
     }
     Controller healthy = controller(store, urlMap(), audit);
-    healthy.reconcile(AuditRecord.Trigger.of("tick", "t1"), NOW.plusSeconds(60));
+    healthy.reconcile(AuditRecord.Trigger.of("tick", "t1"), HEAL);
     assertHealed(healthy);
   }
 
   void assertHealed(Controller c) {
-    var plan = c.dryRun(NOW.plusSeconds(60));
+    var plan = c.dryRun(HEAL);
     assertFalse(plan.changesLoadBalancer(), "the load balancer equals what the planner wants");
     assertEquals("asia-east1=100 europe-west1=100 us-central1=0", plan.observed().display());
     ControllerMemory m = store.load();
     assertTrue(m.region(US).hasOpenIncident(), "the event is not lost");
-    assertTrue(m.pendingWrite().isEmpty(), "no write is left pending");
+    assertTrue(m.pendingWrites().isEmpty(), "no write is left pending");
     assertAuditComplete();
   }
 
@@ -162,6 +168,9 @@ class ControllerFaultsTest {
     }
     assertEquals(
         fake.writes().size(), idsByFingerprint.size(), "no applied record without a write");
+    dev.failover.core.testing.Reliability.count("faults_injected", 1);
+    dev.failover.core.testing.Reliability.count("unaudited_writes", 0);
+    dev.failover.core.testing.Reliability.count("updates_lost", 0);
   }
 
   StateStore crashingStore(Predicate<ControllerMemory> crashAfterWriting) {
@@ -214,7 +223,7 @@ class ControllerFaultsTest {
             crashingStore(
                 m ->
                     m.region(US).hasOpenIncident()
-                        && m.pendingWrite().isEmpty()
+                        && m.pendingWrites().isEmpty()
                         && m.region(US).state().phase()
                             == dev.failover.core.domain.RegionState.Phase.SERVING),
             urlMap(),
@@ -224,7 +233,7 @@ class ControllerFaultsTest {
 
   @Test
   void crashAfterThePendingMarkerIsStored_theTickRecordsTheInterruptionAndDrains() {
-    deliverThenHeal(controller(crashingStore(m -> m.pendingWrite().isPresent()), urlMap(), audit));
+    deliverThenHeal(controller(crashingStore(m -> !m.pendingWrites().isEmpty()), urlMap(), audit));
     assertEquals(1, fake.writes().size());
     assertTrue(
         audit.records().stream()
@@ -311,10 +320,10 @@ class ControllerFaultsTest {
         () ->
             controller(store, urlMap(), audit)
                 .handle(incident(), AuditRecord.Trigger.of("alert", "m1"), NOW));
-    assertTrue(store.load().pendingWrite().isPresent(), "an ambiguous outcome keeps the marker");
+    assertTrue(!store.load().pendingWrites().isEmpty(), "an ambiguous outcome keeps the marker");
     fake.operationPolls(0);
     Controller healthy = controller(store, urlMap(), audit);
-    healthy.reconcile(AuditRecord.Trigger.of("tick", "t1"), NOW.plusSeconds(60));
+    healthy.reconcile(AuditRecord.Trigger.of("tick", "t1"), HEAL);
     assertHealed(healthy);
     assertEquals(1, fake.writes().size());
   }

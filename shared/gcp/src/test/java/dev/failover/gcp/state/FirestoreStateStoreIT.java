@@ -112,7 +112,7 @@ class FirestoreStateStoreIT {
         m ->
             new StateStore.Change<>(
                 new ControllerMemory(
-                    m.regions(), List.of(), m.notices(), m.parkedBackends(), m.pendingWrite()),
+                    m.regions(), List.of(), m.notices(), m.parkedBackends(), m.pendingWrites()),
                 true));
     assertTrue(store.load().recentEventIds().isEmpty());
     ControllerMemory.Recorded again = store.record(incident("m1", "i1"));

@@ -1,0 +1,16 @@
+package dev.failover.gcp.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.failover.gcp.intake.Intake;
+
+/**
+ * Coverage-guided fuzzing of the alerts stream's parser and handler. A normal test run replays the
+ * seeds in {@code AlertsFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes for {@code maxDuration}.
+ */
+class AlertsFuzzTest {
+  @FuzzTest(maxDuration = "20s")
+  void fuzz(FuzzedDataProvider in) {
+    IntakeFuzzing.step(Intake.Stream.ALERTS, in);
+  }
+}
