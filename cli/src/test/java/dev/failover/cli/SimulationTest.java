@@ -103,6 +103,7 @@ class SimulationTest {
       for (String line : lines) {
         assertEquals(List.of(), schema.violations(line), name + ": " + line);
       }
+      dev.failover.core.testing.Reliability.count("scenarios_passed", 1);
     }
   }
 
