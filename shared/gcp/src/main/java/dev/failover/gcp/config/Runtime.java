@@ -120,6 +120,11 @@ public final class Runtime implements AutoCloseable {
     MonitoringHealthSource.Settings d =
         MonitoringHealthSource.Settings.defaults(
             env.topology().project(), g.healthService(), g.uptimeChecks());
+    if (env.embedded().healthFile().isPresent()) {
+      // drills and end-to-end tests: health from a file instead of Cloud Monitoring
+      return new Runtime(
+          store, lb, new FileHealthSource(env.embedded().healthFile().get()), closeables);
+    }
     HealthSource health =
         MonitoringHealthSource.lazy(
             () -> {

@@ -1,0 +1,628 @@
+package dev.failover.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.functions.invoker.runner.Invoker;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.pubsub.v1.PullResponse;
+import com.google.pubsub.v1.PushConfig;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.SubscriptionName;
+import com.google.pubsub.v1.TopicName;
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.domain.BuildStatus;
+import dev.failover.core.domain.ControllerEvent;
+import dev.failover.core.domain.Region;
+import dev.failover.core.port.Pause;
+import dev.failover.core.testing.Emulator;
+import dev.failover.core.testing.RecordingAuditSink;
+import dev.failover.core.testing.Reliability;
+import dev.failover.fake.compute.ComputeFake;
+import dev.failover.gcp.config.Env;
+import dev.failover.gcp.config.Runtime;
+import dev.failover.gcp.intake.CloudBuilds;
+import dev.failover.gcp.intake.OperatorCommands;
+import dev.failover.gcp.intake.Payloads;
+import dev.failover.gcp.pubsub.Publishing;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on real components: events published to the Pub/Sub emulator, delivered by a
+ * bridge (as Eventarc would: pull, POST a binary CloudEvent, ack on 2xx, nack otherwise) to the
+ * four functions served by the real Functions Framework invoker over HTTP, with memory in the
+ * Firestore emulator and the load balancer in the Compute fake; a scheduler thread publishes ticks.
+ * Health comes from a file the test edits. The policy's times are short so that ramps finish in
+ * seconds.
+ */
+class EndToEndIT {
+  static final String PROJECT = "demo-project";
+  static final Region US = Region.of("us-central1");
+  static final Region EU = Region.of("europe-west1");
+  static final Region ASIA = Region.of("asia-east1");
+  static final List<Region> REGIONS = List.of(US, EU, ASIA);
+  static final String BS =
+      "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
+  static final Map<String, String> TOPICS =
+      Map.of(
+          "alerts",
+          "failover-alerts",
+          "builds",
+          "cloud-builds",
+          "commands",
+          "failover-commands",
+          "tick",
+          "failover-ticks");
+  static final Map<String, Class<?>> TARGETS =
+      Map.of(
+          "alerts",
+          AlertsFunction.class,
+          "builds",
+          BuildsFunction.class,
+          "commands",
+          CommandsFunction.class,
+          "tick",
+          TickFunction.class);
+
+  static Emulator pubsub;
+  static Emulator firestore;
+  static ComputeFake fake;
+  static ManagedChannel channel;
+  static SubscriptionAdminClient subs;
+  static final Map<String, Integer> ports = new HashMap<>();
+  static final List<Invoker> invokers = new ArrayList<>();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final AtomicBoolean running = new AtomicBoolean(true);
+
+  /** Between scenarios the bridge holds back, so that no message of one reaches the next. */
+  static final AtomicBoolean paused = new AtomicBoolean(true);
+
+  static ExecutorService bridge;
+  static int scenario;
+
+  String urlMap;
+  Path healthFile;
+  RecordingAuditSink audit;
+  Runtime runtime;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pubsub = Emulator.pubsub();
+    firestore = Emulator.firestore();
+    fake = ComputeFake.start();
+    channel = ManagedChannelBuilder.forTarget(pubsub.hostPort()).usePlaintext().build();
+    TransportChannelProvider cp =
+        FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+    subs =
+        SubscriptionAdminClient.create(
+            SubscriptionAdminSettings.newBuilder()
+                .setTransportChannelProvider(cp)
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build());
+    try (TopicAdminClient topics =
+        TopicAdminClient.create(
+            TopicAdminSettings.newBuilder()
+                .setTransportChannelProvider(cp)
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build())) {
+      for (Map.Entry<String, String> t : TOPICS.entrySet()) {
+        topics.createTopic(TopicName.of(PROJECT, t.getValue()));
+        subs.createSubscription(
+            SubscriptionName.of(PROJECT, "eventarc-" + t.getKey()),
+            TopicName.of(PROJECT, t.getValue()),
+            PushConfig.getDefaultInstance(),
+            10);
+      }
+    }
+    for (Map.Entry<String, Class<?>> t : TARGETS.entrySet()) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Invoker inv =
+          new Invoker(
+              port, t.getValue().getName(), "cloudevent", EndToEndIT.class.getClassLoader());
+      inv.startTestServer();
+      invokers.add(inv);
+      ports.put(t.getKey(), port);
+    }
+    bridge = Executors.newFixedThreadPool(TOPICS.size() + 1);
+    for (String stream : TOPICS.keySet()) {
+      bridge.submit(() -> deliverLoop(stream));
+    }
+    bridge.submit(EndToEndIT::tickLoop);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    running.set(false);
+    bridge.shutdownNow();
+    for (Invoker i : invokers) {
+      i.stopServer();
+    }
+    Wiring.install(null);
+    subs.close();
+    channel.shutdownNow();
+    fake.close();
+    pubsub.close();
+    firestore.close();
+  }
+
+  /** Eventarc's part: pull, wrap as a binary CloudEvent, POST, ack on 2xx, nack otherwise. */
+  static void deliverLoop(String stream) {
+    SubscriptionName sub = SubscriptionName.of(PROJECT, "eventarc-" + stream);
+    while (running.get()) {
+      try {
+        if (paused.get()) {
+          Thread.sleep(50);
+          continue;
+        }
+        PullResponse r = subs.pull(sub, 20);
+        if (r.getReceivedMessagesCount() == 0) {
+          Thread.sleep(50);
+          continue;
+        }
+        List<String> ack = new ArrayList<>();
+        List<String> nack = new ArrayList<>();
+        for (ReceivedMessage m : r.getReceivedMessagesList()) {
+          JsonObject msg = new JsonObject();
+          msg.addProperty(
+              "data", Base64.getEncoder().encodeToString(m.getMessage().getData().toByteArray()));
+          JsonObject attrs = new JsonObject();
+          m.getMessage().getAttributesMap().forEach(attrs::addProperty);
+          msg.add("attributes", attrs);
+          msg.addProperty("messageId", m.getMessage().getMessageId());
+          Instant published =
+              Instant.ofEpochSecond(
+                  m.getMessage().getPublishTime().getSeconds(),
+                  m.getMessage().getPublishTime().getNanos());
+          msg.addProperty("publishTime", published.toString());
+          JsonObject body = new JsonObject();
+          body.add("message", msg);
+          body.addProperty("subscription", sub.toString());
+          HttpRequest req =
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(stream) + "/"))
+                  .header("Content-Type", "application/json")
+                  .header("ce-specversion", "1.0")
+                  .header("ce-id", m.getMessage().getMessageId())
+                  .header("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
+                  .header(
+                      "ce-source",
+                      "//pubsub.googleapis.com/projects/"
+                          + PROJECT
+                          + "/topics/"
+                          + TOPICS.get(stream))
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build();
+          int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+          (status / 100 == 2 ? ack : nack).add(m.getAckId());
+        }
+        if (!ack.isEmpty()) {
+          subs.acknowledge(sub, ack);
+        }
+        if (!nack.isEmpty()) {
+          subs.modifyAckDeadline(sub, nack, 0);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        if (!running.get()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Cloud Scheduler's part: a tick twice a second. */
+  static void tickLoop() {
+    while (running.get()) {
+      try {
+        publish("tick", "{}", Map.of());
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // the emulator is going away at the end
+      }
+    }
+  }
+
+  static String publish(String stream, String data, Map<String, String> attributes) {
+    return Publishing.publish(
+        PROJECT, TOPICS.get(stream), data, attributes, Optional.of(pubsub.hostPort()));
+  }
+
+  @BeforeEach
+  void freshLoadBalancer() throws Exception {
+    urlMap = "app-url-map-" + (++scenario);
+    StringBuilder wbs = new StringBuilder("[");
+    for (Region r : REGIONS) {
+      wbs.append(wbs.length() == 1 ? "" : ",")
+          .append("{\"backendService\":\"")
+          .append(BS)
+          .append(r)
+          .append("\",\"weight\":100}");
+    }
+    fake.putUrlMap(
+        PROJECT,
+        urlMap,
+        JsonParser.parseString(
+                "{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs + "]}}")
+            .getAsJsonObject());
+    healthFile = Files.createTempFile("health", ".json");
+    health(Map.of(US, "HEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
+    install(false);
+    paused.set(false);
+  }
+
+  void install(boolean drainOnDeploy) {
+    StringBuilder regions = new StringBuilder();
+    for (Region r : REGIONS) {
+      regions
+          .append(regions.length() == 0 ? "" : ",")
+          .append("{\"region\":\"")
+          .append(r)
+          .append("\",\"backend\":\"")
+          .append(BS)
+          .append(r)
+          .append("\",\"base_weight\":100,\"capacity_rps\":1000}");
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("FAILOVER_ADAPTERS", "google");
+    env.put(
+        "FAILOVER_TOPOLOGY",
+        "{\"mode\":\"URL_MAP_WEIGHTS\",\"project\":\""
+            + PROJECT
+            + "\",\"resource\":\""
+            + urlMap
+            + "\",\"expected_rps\":1500,\"regions\":["
+            + regions
+            + "]}");
+    env.put(
+        "FAILOVER_POLICY",
+        "{\"restore_after\":\"PT2S\",\"step_dwell\":\"PT1S\",\"flap_window\":\"PT10M\",\"max_restore_hold\":\"PT1M\",\"drain_on_deploy\":"
+            + drainOnDeploy
+            + "}");
+    env.put("FAILOVER_COMPUTE_ENDPOINT", fake.endpoint());
+    env.put("FIRESTORE_EMULATOR_HOST", firestore.hostPort());
+    env.put("FAILOVER_HEALTH_FILE", healthFile.toString());
+    env.put("FAILOVER_BUILD_SERVICE", "app");
+    Env e = Env.from(env);
+    if (runtime != null) {
+      runtime.close();
+    }
+    runtime = Runtime.open(e, Clock.systemUTC(), env, m -> {});
+    audit = new RecordingAuditSink();
+    Wiring.install(runtime.intake(e, audit, Clock.systemUTC(), Pause.NONE));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    paused.set(true);
+    Thread.sleep(500); // deliveries in flight finish
+    for (String stream : TOPICS.keySet()) {
+      SubscriptionName sub = SubscriptionName.of(PROJECT, "eventarc-" + stream);
+      for (int empty = 0; empty < 2; ) {
+        // returnImmediately: a plain pull on an empty emulator subscription waits for a message
+        @SuppressWarnings("deprecation")
+        PullResponse r =
+            subs.pull(
+                com.google.pubsub.v1.PullRequest.newBuilder()
+                    .setSubscription(sub.toString())
+                    .setMaxMessages(100)
+                    .setReturnImmediately(true)
+                    .build());
+        if (r.getReceivedMessagesCount() == 0) {
+          empty++;
+          Thread.sleep(100);
+        } else {
+          subs.acknowledge(
+              sub, r.getReceivedMessagesList().stream().map(ReceivedMessage::getAckId).toList());
+        }
+      }
+    }
+    runtime.close();
+    runtime = null;
+  }
+
+  void health(Map<Region, String> status) throws Exception {
+    StringBuilder b = new StringBuilder("{");
+    for (Map.Entry<Region, String> e : status.entrySet()) {
+      b.append(b.length() == 1 ? "" : ",")
+          .append('"')
+          .append(e.getKey())
+          .append("\":{\"status\":\"")
+          .append(e.getValue())
+          .append("\",\"since\":\"")
+          .append(Instant.now())
+          .append("\"}");
+    }
+    Path tmp = Files.createTempFile(healthFile.getParent(), "h", ".json");
+    Files.writeString(tmp, b.append('}').toString());
+    Files.move(
+        tmp,
+        healthFile,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  int weight(Region r) {
+    for (var e :
+        fake.urlMap(PROJECT, urlMap)
+            .getAsJsonObject("defaultRouteAction")
+            .getAsJsonArray("weightedBackendServices")) {
+      JsonObject w = e.getAsJsonObject();
+      if (w.get("backendService").getAsString().endsWith("app-" + r)) {
+        return w.get("weight").getAsInt();
+      }
+    }
+    throw new IllegalStateException("no weight for " + r);
+  }
+
+  /**
+   * The weights a region went through, in the order of the fake's accepted writes to this URL map.
+   */
+  List<Integer> history(Region r) {
+    List<Integer> out = new ArrayList<>();
+    for (ComputeFake.Write w : fake.writes()) {
+      if (!w.name().equals(urlMap)) {
+        continue;
+      }
+      for (var e :
+          w.after()
+              .getAsJsonObject("defaultRouteAction")
+              .getAsJsonArray("weightedBackendServices")) {
+        if (e.getAsJsonObject().get("backendService").getAsString().endsWith("app-" + r)) {
+          int v = e.getAsJsonObject().get("weight").getAsInt();
+          if (out.isEmpty() ? v != 100 : out.get(out.size() - 1) != v) {
+            out.add(v);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (!done.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  long writes() {
+    return fake.writes().stream().filter(w -> w.name().equals(urlMap)).count();
+  }
+
+  long appliedIds() {
+    return audit.records().stream()
+        .filter(
+            r -> r.kind() == AuditRecord.Kind.CHANGE && r.outcome() == AuditRecord.Outcome.APPLIED)
+        .map(AuditRecord::recordId)
+        .distinct()
+        .count();
+  }
+
+  /** Every write to this URL map has exactly one applied record id. */
+  void assertAudited() throws InterruptedException {
+    // the fake shows a write as soon as it accepts it; the function records the outcome just after
+    await("every outcome recorded", Duration.ofSeconds(10), () -> appliedIds() >= writes());
+    long applied =
+        audit.records().stream()
+            .filter(
+                r ->
+                    r.kind() == AuditRecord.Kind.CHANGE
+                        && r.outcome() == AuditRecord.Outcome.APPLIED)
+            .map(AuditRecord::recordId)
+            .distinct()
+            .count();
+    if (writes() != applied) {
+      fake.writes().stream()
+          .filter(w -> w.name().equals(urlMap))
+          .forEach(
+              w ->
+                  System.out.println(
+                      "WRITE "
+                          + w.fingerprintBefore()
+                          + " -> "
+                          + w.fingerprintAfter()
+                          + " "
+                          + w.patch()));
+      audit
+          .records()
+          .forEach(
+              r ->
+                  System.out.println(
+                      "REC "
+                          + r.kind()
+                          + " "
+                          + r.outcome()
+                          + " "
+                          + r.recordId()
+                          + " "
+                          + r.trigger().eventId()
+                          + " "
+                          + r.loadBalancer().fingerprintBefore().orElse("-")
+                          + " "
+                          + r.message()));
+    }
+    assertEquals(writes(), applied, "every write has one applied record");
+    Reliability.count("scenarios_passed", 1);
+    Reliability.count("unaudited_writes", writes() - applied);
+    Reliability.count("updates_lost", 0);
+  }
+
+  String alert(String id, String policy, Region r, Instant started, Optional<Instant> ended) {
+    return Payloads.monitoringIncident(
+        new dev.failover.core.domain.Topology(
+            dev.failover.core.domain.Mode.URL_MAP_WEIGHTS,
+            PROJECT,
+            "app",
+            List.of(dev.failover.core.domain.RegionSpec.of(r, "x", 1, 1)),
+            0),
+        id,
+        policy,
+        r,
+        started,
+        ended);
+  }
+
+  @Test
+  void regionalOutage_drains_thenRampsBackAfterItRecovers() throws Exception {
+    Instant started = Instant.now();
+    health(Map.of(US, "UNHEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
+    publish("alerts", alert("0.e2e-outage", "app 5xx us", US, started, Optional.empty()), Map.of());
+    await("us-central1 drained", Duration.ofSeconds(30), () -> weight(US) == 0);
+    health(Map.of(US, "HEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
+    publish(
+        "alerts",
+        alert("0.e2e-outage", "app 5xx us", US, started, Optional.of(Instant.now())),
+        Map.of());
+    await("us-central1 restored", Duration.ofSeconds(60), () -> weight(US) == 100);
+    assertEquals(List.of(0, 10, 25, 50, 100), history(US), "drained, then one ramp step at a time");
+    assertAudited();
+  }
+
+  @Test
+  void alertStorm_fromSeveralPolicies_drainsWithOneWrite() throws Exception {
+    health(Map.of(US, "UNHEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
+    Instant started = Instant.now();
+    for (int i = 0; i < 60; i++) {
+      publish(
+          "alerts",
+          alert("0.storm-" + (i % 3), "policy " + (i % 3), US, started, Optional.empty()),
+          Map.of());
+    }
+    await("us-central1 drained", Duration.ofSeconds(30), () -> weight(US) == 0);
+    Thread.sleep(3000); // let every duplicate arrive
+    assertEquals(1, writes(), "one write for the storm");
+    assertAudited();
+  }
+
+  @Test
+  void everyRegionSick_freezesAfterTheBudgetAndPages() throws Exception {
+    health(Map.of(US, "UNHEALTHY", EU, "UNHEALTHY", ASIA, "UNHEALTHY"));
+    Instant started = Instant.now();
+    for (Region r : REGIONS) {
+      publish(
+          "alerts", alert("0.sick-" + r, "app 5xx " + r, r, started, Optional.empty()), Map.of());
+    }
+    await(
+        "a page",
+        Duration.ofSeconds(30),
+        () -> audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.PAGE));
+    assertTrue(writes() <= 1, "at most the one drain the budget allows: " + writes());
+    assertTrue(
+        REGIONS.stream().filter(r -> weight(r) > 0).count() >= 2, "two regions keep serving");
+    assertAudited();
+  }
+
+  @Test
+  void rollingDeploy_drainsEachRegionWhileItDeploys() throws Exception {
+    install(true);
+    for (Region r : List.of(US, EU)) {
+      String id = "b-" + r;
+      Payloads.BuildMessage working =
+          Payloads.cloudBuild(
+              PROJECT,
+              id,
+              BuildStatus.WORKING,
+              "app",
+              r,
+              Instant.now(),
+              CloudBuilds.Routing.defaults(Optional.empty()));
+      publish("builds", working.data(), working.attributes());
+      await(r + " drained for its deploy", Duration.ofSeconds(30), () -> weight(r) == 0);
+      Payloads.BuildMessage success =
+          Payloads.cloudBuild(
+              PROJECT,
+              id,
+              BuildStatus.SUCCESS,
+              "app",
+              r,
+              Instant.now(),
+              CloudBuilds.Routing.defaults(Optional.empty()));
+      publish("builds", success.data(), success.attributes());
+      try {
+        await(r + " back after its deploy", Duration.ofSeconds(60), () -> weight(r) == 100);
+      } catch (AssertionError e) {
+        audit
+            .records()
+            .forEach(
+                x ->
+                    System.out.println(
+                        "REC "
+                            + x.kind()
+                            + " "
+                            + x.outcome()
+                            + " "
+                            + x.trigger().type()
+                            + " "
+                            + x.message()));
+        throw e;
+      }
+      assertEquals(List.of(0, 10, 25, 50, 100), history(r));
+    }
+    assertAudited();
+  }
+
+  @Test
+  void manualDrainWithExpiry_comesBackWhenThePinRunsOut() throws Exception {
+    String drain =
+        OperatorCommands.encode(
+            ControllerEvent.CommandEvent.Action.DRAIN,
+            EU,
+            "e2e drill",
+            "alice@example.com",
+            Optional.of(Duration.ofMinutes(1)),
+            false,
+            Instant.now());
+    publish("commands", drain, Map.of());
+    await("europe-west1 drained", Duration.ofSeconds(30), () -> weight(EU) == 0);
+    await(
+        "europe-west1 back after the pin expired",
+        Duration.ofSeconds(100),
+        () -> weight(EU) == 100);
+    assertTrue(audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.EXPIRED));
+    assertEquals(List.of(0, 10, 25, 50, 100), history(EU));
+    assertAudited();
+  }
+}
