@@ -9,6 +9,12 @@ import dev.failover.gcp.intake.Intake;
  * seeds in {@code AlertsFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes for {@code maxDuration}.
  */
 class AlertsFuzzTest {
+  @org.junit.jupiter.api.AfterAll
+  static void report() {
+    dev.failover.core.testing.Reliability.count(
+        "bad_inputs_tried", IntakeFuzzing.TRIED.getAndSet(0));
+  }
+
   @FuzzTest(maxDuration = "20s")
   void fuzz(FuzzedDataProvider in) {
     IntakeFuzzing.step(Intake.Stream.ALERTS, in);

@@ -10,6 +10,12 @@ import dev.failover.gcp.intake.Intake;
  * maxDuration}.
  */
 class CommandsFuzzTest {
+  @org.junit.jupiter.api.AfterAll
+  static void report() {
+    dev.failover.core.testing.Reliability.count(
+        "bad_inputs_tried", IntakeFuzzing.TRIED.getAndSet(0));
+  }
+
   @FuzzTest(maxDuration = "20s")
   void fuzz(FuzzedDataProvider in) {
     IntakeFuzzing.step(Intake.Stream.COMMANDS, in);

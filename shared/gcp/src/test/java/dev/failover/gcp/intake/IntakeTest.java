@@ -626,6 +626,7 @@ class IntakeTest {
     AuditRecord r = audit.records().get(0);
     assertEquals(h.status(), r.kind().wire());
     assertEquals(h.reason(), r.message());
+    dev.failover.core.testing.Reliability.count("bad_inputs_tried", 1);
   }
 
   @Test
