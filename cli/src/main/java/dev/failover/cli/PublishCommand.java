@@ -179,11 +179,8 @@ abstract class PublishCommand implements Callable<Integer> {
     return d;
   }
 
-  @CommandLine.Command(
-      name = "drain",
-      mixinStandardHelpOptions = true,
-      description = "Pin a region out for a while: publish a drain command.")
-  static final class Drain extends PublishCommand {
+  /** The two commands that set a pin: a TTL is required, break-glass is allowed. */
+  abstract static class PinCommand extends PublishCommand {
     @Option(
         names = "--ttl",
         required = true,
@@ -193,13 +190,8 @@ abstract class PublishCommand implements Callable<Integer> {
 
     @Option(
         names = "--break-glass",
-        description = "override the safety rules (never the last serving region)")
+        description = "override the safety rules (never the last serving region); audited as such")
     boolean breakGlass;
-
-    @Override
-    Action action() {
-      return Action.DRAIN;
-    }
 
     @Override
     Optional<Duration> ttl() {
@@ -213,33 +205,24 @@ abstract class PublishCommand implements Callable<Integer> {
   }
 
   @CommandLine.Command(
+      name = "drain",
+      mixinStandardHelpOptions = true,
+      description = "Pin a region out for a while: publish a drain command.")
+  static final class Drain extends PinCommand {
+    @Override
+    Action action() {
+      return Action.DRAIN;
+    }
+  }
+
+  @CommandLine.Command(
       name = "pin-serve",
       mixinStandardHelpOptions = true,
       description = "Keep a region in whatever else says: publish a pin-serve command.")
-  static final class PinServe extends PublishCommand {
-    @Option(
-        names = "--ttl",
-        required = true,
-        paramLabel = "DURATION",
-        description = "how long the pin holds: 1m..72h, e.g. 2h")
-    String ttl;
-
-    @Option(names = "--break-glass", description = "mark the pin as break-glass")
-    boolean breakGlass;
-
+  static final class PinServe extends PinCommand {
     @Override
     Action action() {
       return Action.PIN_SERVE;
-    }
-
-    @Override
-    Optional<Duration> ttl() {
-      return Optional.of(parseTtl(ttl));
-    }
-
-    @Override
-    boolean breakGlass() {
-      return breakGlass;
     }
   }
 

@@ -285,16 +285,7 @@ public final class ComputeFake implements AutoCloseable {
   private synchronized Response get(String collection, String project, String name) {
     JsonObject r = resources.get(key(collection, project, name));
     if (r == null) {
-      return error(
-          404,
-          "The resource 'projects/"
-              + project
-              + "/global/"
-              + collection
-              + "/"
-              + name
-              + "' was not found",
-          "notFound");
+      return notFound("projects/" + project + "/global/" + collection + "/" + name);
     }
     return new Response(200, r.toString());
   }
@@ -303,16 +294,7 @@ public final class ComputeFake implements AutoCloseable {
     String k = key(collection, project, name);
     JsonObject current = resources.get(k);
     if (current == null) {
-      return error(
-          404,
-          "The resource 'projects/"
-              + project
-              + "/global/"
-              + collection
-              + "/"
-              + name
-              + "' was not found",
-          "notFound");
+      return notFound("projects/" + project + "/global/" + collection + "/" + name);
     }
     if (racesPending > 0) {
       racesPending--;
@@ -513,6 +495,10 @@ public final class ComputeFake implements AutoCloseable {
         target.add(e.getKey(), v.deepCopy());
       }
     }
+  }
+
+  private static Response notFound(String resource) {
+    return error(404, "The resource '" + resource + "' was not found", "notFound");
   }
 
   private static Response error(int status, String message, String reason) {
