@@ -76,10 +76,14 @@ public record Topology(
 
   /** The mode's setting for {@code region} at {@code level} thousandths of its base. */
   public Setting settingFor(Region region, int level) {
+    return settingFor(spec(region), level);
+  }
+
+  /** The mode's setting for the region of {@code spec} at {@code level}; no lookup. */
+  public Setting settingFor(RegionSpec spec, int level) {
     if (level < 0 || level > FULL) {
       throw new IllegalArgumentException("level must be in 0..1000, got " + level);
     }
-    RegionSpec spec = spec(region);
     return switch (mode) {
       case URL_MAP_WEIGHTS ->
           new Setting.Weight(
@@ -99,7 +103,7 @@ public record Topology(
       if (level == null) {
         throw new IllegalArgumentException("no level for region " + r.region());
       }
-      settings.put(r.region(), settingFor(r.region(), level));
+      settings.put(r.region(), settingFor(r, level));
     }
     return new LbConfig(mode, settings);
   }

@@ -198,6 +198,9 @@ public final class Planner {
     private final Map<Region, Draft> drafts = new TreeMap<>();
     private final Map<Region, Verdict> verdicts = new TreeMap<>();
 
+    /** The topology's regions by name, looked up once per run instead of scanned per call. */
+    private final Map<Region, RegionSpec> specs = new java.util.HashMap<>();
+
     /** A decision being drafted. */
     private record Draft(
         Action action,
@@ -223,6 +226,7 @@ public final class Planner {
 
     Plan plan() {
       List<Region> regions = topology.regionNames();
+      topology.regions().forEach(spec -> specs.put(spec.region(), spec));
       for (Region r : regions) {
         RegionState st = memory.region(r).state();
         level.put(r, st.level());
@@ -519,7 +523,7 @@ public final class Planner {
               s.capacityRps() * (Topology.FULL - level.get(s.region())) / Topology.FULL;
         }
       }
-      double drainedAfter = drainedOthers + topology.spec(r).capacityRps();
+      double drainedAfter = drainedOthers + specs.get(r).capacityRps();
       if (drainedAfter > policy.maxDrainedFraction() * total + EPSILON) {
         hold(
             c,
@@ -596,7 +600,7 @@ public final class Planner {
       if (need == Double.NEGATIVE_INFINITY) {
         return Topology.FULL + 1;
       }
-      double fraction = need / topology.spec(r).baseWeight();
+      double fraction = need / specs.get(r).baseWeight();
       if (fraction <= EPSILON) {
         return 0;
       }
