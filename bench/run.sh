@@ -6,5 +6,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 mvn -q -B -DskipTests -Dspotless.check.skip=true -pl bench -am package
 java -jar bench/target/benchmarks.jar PlannerBench -rf json -rff bench/target/jmh-planner.json
-python3 bench/report.py bench/target/jmh-planner.json > BENCHMARKS.md
+java -cp bench/target/benchmarks.jar dev.failover.bench.StormEconomy 1000 2>/dev/null | tail -1 > bench/target/storm.json
+python3 bench/report.py bench/target/jmh-planner.json bench/target/storm.json > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
