@@ -192,7 +192,8 @@ public final class Controller {
 
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
-      ControllerMemory memory = store.load();
+      // the prune just read the memory: the first attempt plans from that, later ones read again
+      ControllerMemory memory = attempt == 1 ? pruned.memory() : store.load();
       for (PendingWrite p : memory.pendingWrites()) {
         // younger markers may belong to a write another instance is making right now
         if (!p.at().plus(settings.pendingGrace()).isAfter(now)) {

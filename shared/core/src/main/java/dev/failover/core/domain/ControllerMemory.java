@@ -257,9 +257,4 @@ public record ControllerMemory(
     next.remove(pending);
     return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next);
   }
-
-  /** Region states, for regions the memory knows. */
-  public List<Region> knownRegions() {
-    return new ArrayList<>(regions.keySet());
-  }
 }

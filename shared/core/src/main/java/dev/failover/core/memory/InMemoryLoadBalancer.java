@@ -19,7 +19,6 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
   private long generation = 1;
   private final List<LbConfig> writes = new ArrayList<>();
   private final Deque<RuntimeException> faults = new ArrayDeque<>();
-  private long reads;
 
   public InMemoryLoadBalancer(LbConfig initial) {
     this.config = initial;
@@ -27,7 +26,6 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
 
   @Override
   public synchronized Observed read() {
-    reads++;
     return new Observed(config, fingerprint());
   }
 
@@ -72,10 +70,6 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
 
   public synchronized List<LbConfig> writes() {
     return List.copyOf(writes);
-  }
-
-  public synchronized long reads() {
-    return reads;
   }
 
   private String fingerprint() {

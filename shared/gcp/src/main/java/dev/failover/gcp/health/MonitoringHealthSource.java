@@ -103,7 +103,7 @@ public final class MonitoringHealthSource implements HealthSource {
       Settings settings,
       Set<Region> regions,
       Consumer<RuntimeException> onError) {
-    this(() -> client, settings, regions, onError, true);
+    this(() -> client, settings, regions, onError);
   }
 
   /**
@@ -114,15 +114,14 @@ public final class MonitoringHealthSource implements HealthSource {
       Settings settings,
       Set<Region> regions,
       Consumer<RuntimeException> onError) {
-    return new MonitoringHealthSource(clients, settings, regions, onError, true);
+    return new MonitoringHealthSource(clients, settings, regions, onError);
   }
 
   private MonitoringHealthSource(
       java.util.function.Supplier<MetricServiceClient> clients,
       Settings settings,
       Set<Region> regions,
-      Consumer<RuntimeException> onError,
-      boolean lazy) {
+      Consumer<RuntimeException> onError) {
     this.clients = clients;
     this.settings = settings;
     this.regions = Set.copyOf(regions);
