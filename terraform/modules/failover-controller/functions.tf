@@ -33,13 +33,18 @@ resource "google_cloudfunctions2_function" "fn" {
   }
 
   service_config {
-    available_memory                 = "512M"
+    available_memory = "512M"
+    # a whole vCPU while handling: class loading and client set-up dominate a cold start
+    # (BENCHMARKS.md); at the default fraction of a vCPU a cold start takes several times longer
+    available_cpu                    = "1"
     timeout_seconds                  = 120
-    min_instance_count               = 0
+    min_instance_count               = each.key == "alerts" ? var.alerts_min_instances : 0
     max_instance_count               = 3
     max_instance_request_concurrency = 1
     service_account_email            = google_service_account.fn[each.key].email
-    environment_variables            = local.function_env
+    # C1 only: short invocations gain more from quick compilation than from C2 (cold start and
+    # peak RSS measured in BENCHMARKS.md)
+    environment_variables = merge(local.function_env, { JAVA_TOOL_OPTIONS = "-XX:TieredStopAtLevel=1" })
   }
 
   event_trigger {

@@ -170,3 +170,14 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "alerts_min_instances" {
+  description = "Warm instances kept for the alerts function. A cold Java instance needs about 1.5 s more before it can drain (BENCHMARKS.md); one warm instance removes that from the time to drain. 0 saves the idle cost."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alerts_min_instances >= 0 && var.alerts_min_instances <= 3
+    error_message = "alerts_min_instances must be between 0 and 3 (max_instance_count)."
+  }
+}

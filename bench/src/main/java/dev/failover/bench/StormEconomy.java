@@ -32,14 +32,15 @@ import java.util.Set;
 
 /**
  * Call economy under an alert storm: 1,000 Monitoring notifications (three policies about two
- * regions, most of them renotifications and redeliveries) through the real parsers and handlers,
- * with the real Compute client against the Compute fake. Counts the Compute GETs and PATCHes, the
- * state-store writes (what would be Firestore commits) and the distinct effective changes. Prints
- * one JSON object for bench/report.py.
+ * regions, most of them renotifications and redeliveries), spread over 10 s (second argument),
+ * through the real parsers and handlers, with the real Compute client against the Compute fake.
+ * Counts the Compute GETs and PATCHes, the state-store writes (what would be Firestore commits) and
+ * the distinct effective changes. Prints one JSON object for bench/report.py.
  */
 public final class StormEconomy {
   public static void main(String[] args) throws Exception {
     int notifications = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    long windowNanos = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 10).toNanos();
     Region us = Region.of("us-central1");
     Region eu = Region.of("europe-west1");
     Region asia = Region.of("asia-east1");
@@ -98,6 +99,11 @@ public final class StormEconomy {
       int duplicates = 0;
       long started = System.nanoTime();
       for (int i = 0; i < notifications; i++) {
+        // spread over the window, as a storm arrives: notification i is due at i/n of it
+        long due = started + windowNanos * i / notifications;
+        while (System.nanoTime() < due) {
+          Thread.sleep(1);
+        }
         Region r = regions[i % 2];
         String policy = policies[i % 3];
         String data =
@@ -127,6 +133,7 @@ public final class StormEconomy {
       o.addProperty("accepted_writes", fake.writes().size());
       o.addProperty("state_writes", store.writes());
       o.addProperty("wall_ms", micros / 1000);
+      o.addProperty("window_ms", windowNanos / 1_000_000);
       o.addProperty(
           "final",
           client

@@ -6,6 +6,10 @@ import io.cloudevents.CloudEvent;
 
 /** Entry point for Cloud Monitoring alert notifications (schema 1.2) from the alerts topic. */
 public final class AlertsFunction implements CloudEventsFunction {
+  public AlertsFunction() {
+    Wiring.warm();
+  }
+
   @Override
   public void accept(CloudEvent event) {
     Handling.accept(Intake.Stream.ALERTS, event);

@@ -6,6 +6,10 @@ import io.cloudevents.CloudEvent;
 
 /** Entry point for the Cloud Scheduler tick: drives ramps, expiries and health verification. */
 public final class TickFunction implements CloudEventsFunction {
+  public TickFunction() {
+    Wiring.warm();
+  }
+
   @Override
   public void accept(CloudEvent event) {
     Handling.accept(Intake.Stream.TICK, event);

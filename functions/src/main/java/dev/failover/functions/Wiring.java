@@ -15,11 +15,14 @@ import java.time.Duration;
 /**
  * The composition root of the functions: builds the handlers once per instance, on the first event,
  * from the environment (validated; an invalid environment fails every invocation with a message
- * that names the variables). Until the Google Cloud adapters land, the in-memory adapters serve:
- * each function instance keeps its own memory and load-balancer model.
+ * that names the variables), or earlier, in the background, when the instance starts ({@link
+ * #warm}).
  */
 public final class Wiring {
   private static volatile Intake intake;
+  private static volatile Runtime runtime;
+  private static final java.util.concurrent.atomic.AtomicBoolean warming =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Wiring() {}
 
@@ -35,6 +38,39 @@ public final class Wiring {
       }
     }
     return i;
+  }
+
+  /**
+   * Called as a function instance is constructed: builds the handlers on a background thread and
+   * makes one read of the memory and of the load balancer, so that class loading, client creation
+   * and connection set-up overlap the invoker's start and the first delivery's arrival instead of
+   * following it. Only reads; a failure is left for the first event to report. Does nothing when no
+   * topology is configured (tests install their own handlers).
+   */
+  static void warm() {
+    if (intake != null
+        || (System.getenv("FAILOVER_TOPOLOGY") == null
+            && System.getenv("FAILOVER_TOPOLOGY_FILE") == null)
+        || !warming.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                intake();
+                Runtime r = runtime;
+                if (r != null) {
+                  r.store().load();
+                  r.loadBalancer().read();
+                }
+              } catch (RuntimeException e) {
+                // the first event builds again and reports the problem
+              }
+            },
+            "failover-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Replaces the handlers (tests, local runs with other adapters). */
@@ -53,10 +89,11 @@ public final class Wiring {
     } else {
       audit = new CloudLoggingAuditSink(System.out);
     }
-    Runtime runtime =
+    Runtime opened =
         Runtime.open(
             env, Clock.systemUTC(), System.getenv(), message -> System.err.println(message));
-    return runtime.intake(
+    runtime = opened;
+    return opened.intake(
         env,
         audit,
         Clock.systemUTC(),

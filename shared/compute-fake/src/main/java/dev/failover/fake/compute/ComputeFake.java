@@ -105,6 +105,25 @@ public final class ComputeFake implements AutoCloseable {
     }
   }
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle on, the client's delayed ACK
+    // adds ~40 ms to every answer on loopback (measured: GET 47 ms -> 3 ms). Read once, when the
+    // JDK's server config class loads, so this must run before the first HttpServer of the JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private volatile Runnable patchArrived = () -> {};
+
+  /**
+   * Runs {@code listener} on the server thread as each PATCH request arrives, before it is judged
+   * (benchmarks time "event received -> PATCH issued" with it).
+   */
+  public void onPatchArrival(Runnable listener) {
+    this.patchArrived = java.util.Objects.requireNonNull(listener);
+  }
+
   /** Starts the fake on a free port of 127.0.0.1. */
   public static ComputeFake start() throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -231,6 +250,7 @@ public final class ComputeFake implements AutoCloseable {
       } else if (res.matches() && method.equals("GET")) {
         serveFaultOr(ex, Call.GET, () -> get(res.group(2), res.group(1), res.group(3)));
       } else if (res.matches() && method.equals("PATCH")) {
+        patchArrived.run();
         String text = new String(body, StandardCharsets.UTF_8);
         serveFaultOr(ex, Call.PATCH, () -> patch(res.group(2), res.group(1), res.group(3), text));
       } else {
