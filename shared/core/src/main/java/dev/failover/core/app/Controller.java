@@ -6,16 +6,21 @@ import dev.failover.core.audit.AuditRecord.Outcome;
 import dev.failover.core.audit.AuditRecord.Trigger;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
+import dev.failover.core.domain.Watch;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.planner.Planner;
 import dev.failover.core.planner.RegionDecision;
+import dev.failover.core.planner.Rule;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.port.HealthSource;
 import dev.failover.core.port.LoadBalancer;
@@ -23,6 +28,7 @@ import dev.failover.core.port.Pause;
 import dev.failover.core.port.PermanentException;
 import dev.failover.core.port.StaleFingerprintException;
 import dev.failover.core.port.StateStore;
+import dev.failover.core.port.TrafficSource;
 import dev.failover.core.port.TransientException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,11 +65,13 @@ public final class Controller {
       int maxAttempts,
       Duration firstBackoff,
       Duration incidentRetention,
-      Duration pendingGrace) {
+      Duration pendingGrace,
+      Oversight oversight) {
     public Settings {
       java.util.Objects.requireNonNull(topology);
       java.util.Objects.requireNonNull(policy);
       java.util.Objects.requireNonNull(version);
+      java.util.Objects.requireNonNull(oversight);
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1");
       }
@@ -77,7 +85,13 @@ public final class Controller {
           5,
           Duration.ofMillis(100),
           Duration.ofHours(6),
-          Duration.ofMinutes(3));
+          Duration.ofMinutes(3),
+          Oversight.defaults());
+    }
+
+    public Settings withOversight(Oversight o) {
+      return new Settings(
+          topology, policy, version, maxAttempts, firstBackoff, incidentRetention, pendingGrace, o);
     }
   }
 
@@ -95,6 +109,7 @@ public final class Controller {
   private final AuditSink audit;
   private final Clock clock;
   private final Pause pause;
+  private final TrafficSource traffic;
 
   public Controller(
       Settings settings,
@@ -104,6 +119,19 @@ public final class Controller {
       AuditSink audit,
       Clock clock,
       Pause pause) {
+    this(settings, store, loadBalancer, healthSource, audit, clock, pause, TrafficSource.NONE);
+  }
+
+  public Controller(
+      Settings settings,
+      StateStore store,
+      LoadBalancer loadBalancer,
+      HealthSource healthSource,
+      AuditSink audit,
+      Clock clock,
+      Pause pause,
+      TrafficSource traffic) {
+    this.traffic = traffic;
     this.settings = settings;
     this.store = store;
     this.loadBalancer = loadBalancer;
@@ -122,6 +150,13 @@ public final class Controller {
     Instant received = clock.instant();
     if (settings.topology().find(event.region()).isEmpty()) {
       throw new IllegalArgumentException("region " + event.region() + " is not in the topology");
+    }
+    if (event instanceof ControllerEvent.CommandEvent c
+        && c.action() == ControllerEvent.CommandEvent.Action.DRILL) {
+      Optional<Result> refused = refuseDrill(c, trigger, now, received);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     ControllerMemory.Recorded recorded = store.record(event);
     List<AuditRecord> records = new ArrayList<>();
@@ -194,12 +229,19 @@ public final class Controller {
       LoadBalancer.Observed observed = loadBalancer.read();
       // the prune just read the memory: the first attempt plans from that, later ones read again
       ControllerMemory memory = attempt == 1 ? pruned.memory() : store.load();
+      boolean settled = memory.pendingWrites().isEmpty();
       for (PendingWrite p : memory.pendingWrites()) {
         // younger markers may belong to a write another instance is making right now
         if (!p.at().plus(settings.pendingGrace()).isAfter(now)) {
           records.add(resolve(p, observed, trigger, now, received));
           memory = clearPending(p);
         }
+      }
+      if (settled) {
+        memory = drift(memory, observed, trigger, now, received, records);
+      }
+      if (attempt == 1) {
+        memory = verify(memory, trigger, now, received, records);
       }
       Plan plan =
           Planner.plan(
@@ -209,6 +251,7 @@ public final class Controller {
               settings.policy(),
               healthSource.observe(now),
               now);
+      memory = endAbortedDrills(memory, plan, now);
       if (!plan.changesLoadBalancer()) {
         records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.empty()));
         remember(memory, plan, Optional.empty());
@@ -277,9 +320,392 @@ public final class Controller {
                   Outcome.APPLIED,
                   Optional.empty())));
       records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(written)));
+      records.addAll(drillSteps(memory, trigger, plan, now, received, observed, written));
       remember(memory.withPending(pending), plan, Optional.of(pending));
       return new Result(Optional.empty(), plan, true, records);
     }
+  }
+
+  // ---- drills
+  // ------------------------------------------------------------------------------------
+
+  /**
+   * A drill is refused, before anything is recorded, when the plan with its pin would not drain the
+   * region fully: a safety rule holds it, another region is wanted out, or it is already drained.
+   */
+  private Optional<Result> refuseDrill(
+      ControllerEvent.CommandEvent drill, Trigger trigger, Instant now, Instant received) {
+    ControllerMemory memory = store.load();
+    if (memory.seen(drill.eventId())) {
+      return Optional.empty(); // a redelivery: recorded (or refused) before
+    }
+    LoadBalancer.Observed observed = loadBalancer.read();
+    ControllerMemory.Recorded with = memory.record(drill);
+    Plan plan =
+        Planner.plan(
+            with.memory(),
+            observed.config(),
+            settings.topology(),
+            settings.policy(),
+            healthSource.observe(now),
+            now);
+    RegionDecision d = plan.decision(drill.region());
+    Optional<String> why = Optional.empty();
+    if (!observed.config().setting(drill.region()).serving()) {
+      why = Optional.of(drill.region() + " is not serving; there is nothing to drill");
+    } else if (plan.drillsAborted().contains(drill.region())) {
+      why = Optional.of(d.reason());
+    } else if (d.levelAfter() != 0 || d.rule().orElse(null) != Rule.DRILL) {
+      why = Optional.of(d.reason());
+    }
+    if (why.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditRecord r =
+        write(
+            new AuditRecord(
+                AuditRecord.recordId(drill.eventId(), Kind.DRILL, "refused"),
+                now,
+                Kind.DRILL,
+                trigger,
+                lbRef(Optional.of(observed.fingerprint()), Optional.empty()),
+                List.of(regionChange(d)),
+                d.rule().map(Rule::wire),
+                false,
+                Outcome.SKIPPED,
+                Optional.of("refused: " + why.get()),
+                latency(received),
+                settings.version(),
+                "drill of " + drill.region() + " refused: " + why.get()));
+    return Optional.of(new Result(Optional.empty(), plan, false, List.of(r)));
+  }
+
+  /** Ends the pins of drills the plan aborted, so that they do not resume later. */
+  private ControllerMemory endAbortedDrills(ControllerMemory memory, Plan plan, Instant now) {
+    if (plan.drillsAborted().isEmpty()) {
+      return memory;
+    }
+    return store.update(
+        m -> {
+          ControllerMemory next = m;
+          for (Region r : plan.drillsAborted()) {
+            RegionMemory rm = next.region(r);
+            Optional<Pin> pin = rm.pin().filter(p -> p.kind() == Pin.Kind.DRILL);
+            if (pin.isPresent()) {
+              next = next.with(r, rm.withPin(Optional.of(pin.get().endedAt(now))));
+            }
+          }
+          return new StateStore.Change<>(next, next);
+        });
+  }
+
+  /** One {@code drill} record per drill step an applied write made: started, aborted, ended. */
+  private List<AuditRecord> drillSteps(
+      ControllerMemory memory,
+      Trigger trigger,
+      Plan plan,
+      Instant now,
+      Instant received,
+      LoadBalancer.Observed observed,
+      LoadBalancer.Written written) {
+    List<AuditRecord> out = new ArrayList<>();
+    for (RegionDecision d : plan.decisions()) {
+      Optional<Rule> rule = d.rule();
+      Optional<Pin> pin = memory.region(d.region()).pin().filter(p -> p.kind() == Pin.Kind.DRILL);
+      if (rule.isEmpty() || pin.isEmpty() || !d.changes()) {
+        continue;
+      }
+      String step =
+          switch (rule.get()) {
+            case DRILL -> "started";
+            case DRILL_END -> "ended";
+            case DRILL_ABORTED -> "aborted";
+            default -> "";
+          };
+      if (step.isEmpty()) {
+        continue;
+      }
+      out.add(
+          write(
+              new AuditRecord(
+                  AuditRecord.recordId(pin.get().commandId(), Kind.DRILL, step),
+                  now,
+                  Kind.DRILL,
+                  trigger,
+                  lbRef(Optional.of(observed.fingerprint()), Optional.of(written)),
+                  List.of(regionChange(d)),
+                  Optional.of(rule.get().wire()),
+                  false,
+                  Outcome.APPLIED,
+                  Optional.empty(),
+                  latency(received),
+                  settings.version(),
+                  "drill " + step + " in " + d.region() + ": " + d.reason())));
+    }
+    return out;
+  }
+
+  // ---- drift
+  // -------------------------------------------------------------------------------------
+
+  /** The config the memory's region states stand for: what the controller last put in place. */
+  private LbConfig expected(ControllerMemory memory) {
+    Map<Region, Integer> levels = new TreeMap<>();
+    for (Region r : settings.topology().regionNames()) {
+      levels.put(r, memory.region(r).state().level());
+    }
+    return settings.topology().configFor(levels);
+  }
+
+  /**
+   * Compares the load balancer with what the controller last put there. A difference with no write
+   * of ours in flight (memory read again after the load balancer, so a write that another instance
+   * made in between shows as its marker or its new states) is drift: recorded, then adopted as pins
+   * or left for the plan to revert, as the oversight policy says.
+   */
+  private ControllerMemory drift(
+      ControllerMemory memory,
+      LoadBalancer.Observed observed,
+      Trigger trigger,
+      Instant now,
+      Instant received,
+      List<AuditRecord> records) {
+    if (expected(memory).equals(observed.config())) {
+      return memory;
+    }
+    ControllerMemory fresh = store.load();
+    if (!fresh.pendingWrites().isEmpty()) {
+      return memory;
+    }
+    LbConfig expected = expected(fresh);
+    if (expected.equals(observed.config())) {
+      return fresh;
+    }
+    Oversight o = settings.oversight();
+    List<AuditRecord.RegionChange> changes = new ArrayList<>();
+    Map<Region, Pin.Kind> adopt = new TreeMap<>();
+    List<Region> reverted = new ArrayList<>();
+    for (Region r : settings.topology().regionNames()) {
+      Setting want = expected.setting(r);
+      Setting seen = observed.config().setting(r);
+      if (want.equals(seen)) {
+        continue;
+      }
+      String what;
+      if (o.drift() == Oversight.Drift.ADOPT && want.serving() != seen.serving()) {
+        adopt.put(r, seen.serving() ? Pin.Kind.SERVE : Pin.Kind.DRAIN);
+        what =
+            "adopted as a "
+                + (seen.serving() ? "force-serve" : "drain")
+                + " pin until "
+                + now.plus(o.driftPinTtl());
+      } else {
+        reverted.add(r);
+        what =
+            o.drift() == Oversight.Drift.ADOPT
+                ? "a level within a serving region cannot be adopted; reverted"
+                : "reverted";
+      }
+      changes.add(
+          new AuditRecord.RegionChange(
+              r.name(),
+              want.display(),
+              seen.display(),
+              fresh.region(r).state().level(),
+              "drift",
+              what,
+              Optional.of(Rule.DRIFT.wire())));
+    }
+    String message =
+        "the load balancer was changed outside the controller: it shows "
+            + observed.config().display()
+            + " where the controller last put "
+            + expected.display()
+            + (adopt.isEmpty() ? "" : "; adopted " + adopt.keySet())
+            + (reverted.isEmpty() ? "" : "; reverting " + reverted);
+    records.add(
+        write(
+            new AuditRecord(
+                AuditRecord.recordId("drift", Kind.DRIFT, observed.fingerprint()),
+                now,
+                Kind.DRIFT,
+                trigger,
+                lbRef(Optional.of(observed.fingerprint()), Optional.empty()),
+                changes,
+                Optional.of(o.drift().wire()),
+                false,
+                Outcome.SKIPPED,
+                Optional.empty(),
+                latency(received),
+                settings.version(),
+                message)));
+    if (adopt.isEmpty()) {
+      return fresh;
+    }
+    return store.update(
+        m -> {
+          ControllerMemory next = m;
+          for (Map.Entry<Region, Pin.Kind> e : adopt.entrySet()) {
+            Pin pin =
+                new Pin(
+                    "drift:" + observed.fingerprint(),
+                    e.getValue(),
+                    "drift",
+                    "adopted a change made outside the controller (seen "
+                        + observed.config().setting(e.getKey()).display()
+                        + ", expected "
+                        + expected.setting(e.getKey()).display()
+                        + ")",
+                    now,
+                    now.plus(o.driftPinTtl()),
+                    false);
+            next = next.with(e.getKey(), next.region(e.getKey()).withPin(Optional.of(pin)));
+          }
+          return new StateStore.Change<>(next, next);
+        });
+  }
+
+  // ---- propagation
+  // -------------------------------------------------------------------------------
+
+  /** Watches for the regions an applied write drained fully or brought back from zero. */
+  private List<Watch> watches(Plan plan, PendingWrite pending) {
+    if (traffic == TrafficSource.NONE) {
+      return List.of();
+    }
+    List<Watch> out = new ArrayList<>();
+    for (RegionDecision d : plan.decisions()) {
+      Watch.Direction direction = null;
+      if (d.before().serving() && !d.after().serving()) {
+        direction = Watch.Direction.OUT;
+      } else if (!d.before().serving() && d.after().serving()) {
+        direction = Watch.Direction.IN;
+      }
+      if (direction != null) {
+        out.add(
+            new Watch(
+                d.region(),
+                direction,
+                pending.at(),
+                pending.eventId(),
+                pending.step() + "@" + pending.fingerprintBefore()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Checks the load balancer's request rates for every watched change: a {@code verified} record
+   * with the time traffic took to move, or, past {@code verifyWithin}, a page.
+   */
+  private ControllerMemory verify(
+      ControllerMemory memory,
+      Trigger trigger,
+      Instant now,
+      Instant received,
+      List<AuditRecord> records) {
+    if (memory.watches().isEmpty()) {
+      return memory;
+    }
+    Oversight o = settings.oversight();
+    Instant from =
+        memory.watches().stream().map(Watch::writtenAt).min(Instant::compareTo).orElse(now);
+    Map<Region, List<TrafficSource.Point>> rates = traffic.requestRates(from, now);
+    List<Watch> done = new ArrayList<>();
+    for (Watch w : memory.watches()) {
+      Optional<TrafficSource.Point> moved =
+          rates.getOrDefault(w.region(), List.of()).stream()
+              .filter(p -> !p.start().isBefore(w.writtenAt()))
+              .filter(
+                  p ->
+                      w.direction() == Watch.Direction.OUT
+                          ? p.rps() <= o.verifyBelowRps()
+                          : p.rps() > o.verifyBelowRps())
+              .findFirst();
+      String what =
+          w.direction() == Watch.Direction.OUT
+              ? "traffic to leave " + w.region()
+              : "traffic to reach " + w.region();
+      if (moved.isPresent()) {
+        TrafficSource.Point p = moved.get();
+        long seconds = Math.max(0, Duration.between(w.writtenAt(), p.end()).toSeconds());
+        done.add(w);
+        records.add(
+            write(
+                watchRecord(
+                    w,
+                    Kind.VERIFIED,
+                    trigger,
+                    now,
+                    received,
+                    Optional.of(seconds),
+                    String.format(
+                        Locale.ROOT,
+                        "verified: %s took at most %d s after the write at %s (%.2f rps in the"
+                            + " window %s..%s; threshold %.2f rps)",
+                        what,
+                        seconds,
+                        w.writtenAt(),
+                        p.rps(),
+                        p.start(),
+                        p.end(),
+                        o.verifyBelowRps()))));
+      } else if (!now.isBefore(w.writtenAt().plus(o.verifyWithin()))) {
+        done.add(w);
+        records.add(
+            write(
+                watchRecord(
+                    w,
+                    Kind.PAGE,
+                    trigger,
+                    now,
+                    received,
+                    Optional.empty(),
+                    "no sign of "
+                        + what
+                        + " within "
+                        + o.verifyWithin()
+                        + " of the write at "
+                        + w.writtenAt()
+                        + ": the load balancer's metrics do not show the change; check the"
+                        + " load balancer")));
+      }
+    }
+    if (done.isEmpty()) {
+      return memory;
+    }
+    return store.update(
+        m -> {
+          List<Watch> left = new ArrayList<>(m.watches());
+          left.removeAll(done);
+          ControllerMemory next = m.withWatches(left);
+          return new StateStore.Change<>(next, next);
+        });
+  }
+
+  private AuditRecord watchRecord(
+      Watch w,
+      Kind kind,
+      Trigger trigger,
+      Instant now,
+      Instant received,
+      Optional<Long> seconds,
+      String message) {
+    return new AuditRecord(
+        AuditRecord.recordId(w.eventId(), kind, w.region().name() + "/" + w.write()),
+        now,
+        kind,
+        trigger,
+        lbRef(Optional.empty(), Optional.empty()),
+        List.of(),
+        kind == Kind.PAGE ? Optional.of("traffic_not_moved") : Optional.empty(),
+        false,
+        Outcome.SKIPPED,
+        Optional.empty(),
+        latency(received),
+        settings.version(),
+        message,
+        seconds);
   }
 
   private static String describe(RuntimeException e) {
@@ -417,11 +843,22 @@ public final class Controller {
     if (before.equals(plan.nextStates()) && pending.isEmpty()) {
       return;
     }
+    List<Watch> started = pending.map(p -> watches(plan, p)).orElse(List.of());
     store.update(
         m -> {
           ControllerMemory next = m;
           if (pending.isPresent()) {
             next = next.withoutPending(pending.get());
+          }
+          if (!started.isEmpty()) {
+            List<Watch> all = new ArrayList<>();
+            for (Watch w : next.watches()) {
+              if (started.stream().noneMatch(s -> s.region().equals(w.region()))) {
+                all.add(w); // a newer write to the same region supersedes the older watch
+              }
+            }
+            all.addAll(started);
+            next = next.withWatches(all);
           }
           if (states(m).equals(before)) {
             for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {

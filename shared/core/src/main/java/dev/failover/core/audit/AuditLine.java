@@ -86,6 +86,7 @@ public final class AuditLine {
     o.number("latency_ms", r.latencyMs());
     o.string("controller_version", r.controllerVersion());
     o.string("message", r.message());
+    r.propagationSeconds().ifPresent(s -> o.number("propagation_seconds", s));
     extra.forEach(o::raw);
     return o.close();
   }

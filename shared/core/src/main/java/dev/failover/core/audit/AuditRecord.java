@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param latencyMs from receipt of the trigger to this record
  * @param controllerVersion the controller's version
  * @param message a one-line summary for people
+ * @param propagationSeconds for {@code verified}: from the write to the first metric window that
+ *     shows the traffic moved
  */
 public record AuditRecord(
     String recordId,
@@ -41,9 +43,41 @@ public record AuditRecord(
     Optional<String> error,
     long latencyMs,
     String controllerVersion,
-    String message) {
+    String message,
+    Optional<Long> propagationSeconds) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  public AuditRecord(
+      String recordId,
+      Instant ts,
+      Kind kind,
+      Trigger trigger,
+      LoadBalancerRef loadBalancer,
+      List<RegionChange> regions,
+      Optional<String> rule,
+      boolean dryRun,
+      Outcome outcome,
+      Optional<String> error,
+      long latencyMs,
+      String controllerVersion,
+      String message) {
+    this(
+        recordId,
+        ts,
+        kind,
+        trigger,
+        loadBalancer,
+        regions,
+        rule,
+        dryRun,
+        outcome,
+        error,
+        latencyMs,
+        controllerVersion,
+        message,
+        Optional.empty());
+  }
 
   public enum Kind {
     /** Written before a load-balancer write; its outcome follows as a {@link #CHANGE}. */
@@ -61,7 +95,11 @@ public record AuditRecord(
     /** Malformed or invalid input. */
     REJECTED,
     /** A pin or hold ran out. */
-    EXPIRED;
+    EXPIRED,
+    /** A step of a drill: refused, started, aborted or ended. */
+    DRILL,
+    /** Traffic moved after a change, as the load balancer's metrics show; with the time it took. */
+    VERIFIED;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);

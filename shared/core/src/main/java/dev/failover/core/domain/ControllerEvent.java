@@ -89,7 +89,9 @@ public sealed interface ControllerEvent
       DRAIN("drain"),
       RESTORE("restore"),
       PIN_SERVE("pin-serve"),
-      UNPIN("unpin");
+      UNPIN("unpin"),
+      /** A practice drain that restores itself when its ttl (the drill's duration) ends. */
+      DRILL("drill");
 
       private final String wire;
 
@@ -102,7 +104,7 @@ public sealed interface ControllerEvent
       }
 
       public boolean needsTtl() {
-        return this == DRAIN || this == PIN_SERVE;
+        return this == DRAIN || this == PIN_SERVE || this == DRILL;
       }
 
       public static Optional<Action> fromWire(String s) {
@@ -127,13 +129,13 @@ public sealed interface ControllerEvent
         throw new IllegalArgumentException("ttl is required for " + action.wire());
       }
       if (!action.needsTtl() && ttl.isPresent()) {
-        throw new IllegalArgumentException("ttl is only allowed for drain and pin-serve");
+        throw new IllegalArgumentException("ttl is only allowed for drain, pin-serve and drill");
       }
       if (ttl.isPresent()
           && (ttl.get().compareTo(MIN_TTL) < 0 || ttl.get().compareTo(MAX_TTL) > 0)) {
         throw new IllegalArgumentException("ttl must be between PT1M and PT72H, got " + ttl.get());
       }
-      if (breakGlass && !action.needsTtl()) {
+      if (breakGlass && (!action.needsTtl() || action == Action.DRILL)) {
         throw new IllegalArgumentException("break_glass only applies to drain and pin-serve");
       }
     }

@@ -32,13 +32,15 @@ import java.util.TreeMap;
  *     region, kept so that a restore re-adds exactly what was there
  * @param pendingWrites writes announced but whose outcome is not yet recorded, one per writer
  *     (concurrent instances each keep their own)
+ * @param watches applied drains and restores whose effect on traffic is not yet verified
  */
 public record ControllerMemory(
     Map<Region, RegionMemory> regions,
     List<String> recentEventIds,
     Map<String, String> notices,
     Map<Region, String> parkedBackends,
-    List<PendingWrite> pendingWrites) {
+    List<PendingWrite> pendingWrites,
+    List<Watch> watches) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -49,13 +51,23 @@ public record ControllerMemory(
     notices = java.util.Collections.unmodifiableMap(new TreeMap<>(notices));
     parkedBackends = java.util.Collections.unmodifiableMap(new TreeMap<>(parkedBackends));
     pendingWrites = List.copyOf(pendingWrites);
+    watches = List.copyOf(watches);
     if (recentEventIds.size() > EVENT_ID_WINDOW) {
       throw new IllegalArgumentException("at most " + EVENT_ID_WINDOW + " event ids");
     }
   }
 
+  public ControllerMemory(
+      Map<Region, RegionMemory> regions,
+      List<String> recentEventIds,
+      Map<String, String> notices,
+      Map<Region, String> parkedBackends,
+      List<PendingWrite> pendingWrites) {
+    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, List.of());
+  }
+
   public static ControllerMemory empty() {
-    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), List.of());
+    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), List.of(), List.of());
   }
 
   public RegionMemory region(Region region) {
@@ -65,7 +77,8 @@ public record ControllerMemory(
   public ControllerMemory with(Region region, RegionMemory memory) {
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
-    return new ControllerMemory(copy, recentEventIds, notices, parkedBackends, pendingWrites);
+    return new ControllerMemory(
+        copy, recentEventIds, notices, parkedBackends, pendingWrites, watches);
   }
 
   public boolean seen(String eventId) {
@@ -116,7 +129,12 @@ public record ControllerMemory(
     }
     ControllerMemory withId =
         new ControllerMemory(
-            applied.memory().regions(), List.copyOf(ids), notices, parkedBackends, pendingWrites);
+            applied.memory().regions(),
+            List.copyOf(ids),
+            notices,
+            parkedBackends,
+            pendingWrites,
+            watches);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -188,7 +206,12 @@ public record ControllerMemory(
         switch (e.action()) {
           case DRAIN -> Optional.of(pin(e, Pin.Kind.DRAIN));
           case PIN_SERVE -> Optional.of(pin(e, Pin.Kind.SERVE));
-          case RESTORE -> current.filter(p -> p.kind() == Pin.Kind.SERVE);
+          case DRILL -> Optional.of(pin(e, Pin.Kind.DRILL));
+          // restoring a drilled region ends the drill: it is then restored at once
+          case RESTORE ->
+              current
+                  .filter(p -> p.kind() != Pin.Kind.DRAIN)
+                  .map(p -> p.kind() == Pin.Kind.DRILL ? p.endedAt(e.at()) : p);
           case UNPIN -> Optional.empty();
         };
     if (next.equals(current)) {
@@ -226,35 +249,45 @@ public record ControllerMemory(
                 }
               });
       Optional<Pin> pin = m.pin();
-      if (pin.isPresent() && !pin.get().activeAt(now)) {
+      boolean endedDrill =
+          pin.isPresent()
+              && pin.get().kind() == Pin.Kind.DRILL
+              && m.state().phase() != RegionState.Phase.SERVING;
+      if (pin.isPresent() && !pin.get().activeAt(now) && !endedDrill) {
         expired.put(e.getKey(), pin.get());
         pin = Optional.empty();
       }
       next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
     }
     return new Pruned(
-        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrites),
+        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrites, watches),
         expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
-    return new ControllerMemory(regions, recentEventIds, newNotices, parkedBackends, pendingWrites);
+    return new ControllerMemory(
+        regions, recentEventIds, newNotices, parkedBackends, pendingWrites, watches);
   }
 
   public ControllerMemory withParked(Map<Region, String> parked) {
-    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrites);
+    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrites, watches);
   }
 
   public ControllerMemory withPending(PendingWrite pending) {
     List<PendingWrite> next = new ArrayList<>(pendingWrites);
     next.remove(pending);
     next.add(pending);
-    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next);
+    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next, watches);
   }
 
   public ControllerMemory withoutPending(PendingWrite pending) {
     List<PendingWrite> next = new ArrayList<>(pendingWrites);
     next.remove(pending);
-    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next);
+    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next, watches);
+  }
+
+  public ControllerMemory withWatches(List<Watch> next) {
+    return new ControllerMemory(
+        regions, recentEventIds, notices, parkedBackends, pendingWrites, next);
   }
 }

@@ -27,7 +27,13 @@ public record Pin(
 
   public enum Kind {
     DRAIN,
-    SERVE
+    SERVE,
+    /**
+     * A practice drain ({@code failoverctl drill}): held to every safety rule, aborted when another
+     * region is wanted out, and when it ends (expiry, abort or restore) the region is restored at
+     * once. An ended drill pin stays in memory until the region serves again.
+     */
+    DRILL
   }
 
   public Pin {
@@ -44,5 +50,13 @@ public record Pin(
 
   public boolean activeAt(Instant now) {
     return now.isBefore(expiresAt);
+  }
+
+  /** This pin ended at {@code at} (or just after its creation, if earlier). */
+  public Pin endedAt(Instant at) {
+    Instant end = at.isAfter(createdAt) ? at : createdAt.plusMillis(1);
+    return end.isBefore(expiresAt)
+        ? new Pin(commandId, kind, actor, reason, createdAt, end, breakGlass)
+        : this;
   }
 }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * The planner's answer: the config the load balancer should have, a decision with a reason for
  * every region, the page-worthy reason when the controller froze, and the region states to remember
- * once the config is in place.
+ * once the config is in place, and the drills it aborted (their pins are ended in memory).
  */
 public record Plan(
     Instant at,
@@ -21,7 +21,8 @@ public record Plan(
     LbConfig target,
     List<RegionDecision> decisions,
     Optional<String> page,
-    Map<Region, RegionState> nextStates) {
+    Map<Region, RegionState> nextStates,
+    List<Region> drillsAborted) {
 
   public Plan {
     Objects.requireNonNull(at);
@@ -30,6 +31,17 @@ public record Plan(
     decisions = List.copyOf(decisions);
     Objects.requireNonNull(page);
     nextStates = java.util.Collections.unmodifiableMap(new TreeMap<>(nextStates));
+    drillsAborted = List.copyOf(drillsAborted);
+  }
+
+  public Plan(
+      Instant at,
+      LbConfig observed,
+      LbConfig target,
+      List<RegionDecision> decisions,
+      Optional<String> page,
+      Map<Region, RegionState> nextStates) {
+    this(at, observed, target, decisions, page, nextStates, List.of());
   }
 
   /** True when the load balancer must be written; a plan equal to what is there is a no-op. */

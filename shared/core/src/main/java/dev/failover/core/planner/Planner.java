@@ -69,6 +69,15 @@ import java.util.TreeMap;
  * NO_DATA pauses the ramp, UNHEALTHY drains at once (subject to the safety rules). {@link
  * Mode#BACKEND_MEMBERSHIP} has no partial levels: it restores in one step after the hold.
  *
+ * <h2>Drills</h2>
+ *
+ * A drill pin makes its region wanted out like a manual drain, last in candidate order and under
+ * every safety rule ({@link Rule#DRILL}). While any other region is wanted out for a reason of its
+ * own, every drill is aborted ({@link Rule#DRILL_ABORTED}, listed in {@link Plan#drillsAborted}):
+ * its region is restored at once, like a force-serve, unless something else wants it out. A drill
+ * that has ended ({@link Rule#DRILL_END}) restores its region the same way: the region was healthy
+ * when the drill began and, drained, it has no traffic to prove its health with.
+ *
  * <h2>Output</h2>
  *
  * The plan holds the target config (every region at its planned level), a decision with a reason
@@ -86,7 +95,8 @@ public final class Planner {
     MANUAL,
     BUILD,
     ALERT,
-    RELAPSE
+    RELAPSE,
+    DRILL
   }
 
   record Want(Source source, String reason, Instant since, boolean breakGlass) {}
@@ -127,6 +137,22 @@ public final class Planner {
 
   /** The verdict on one region's memory at {@code now}. */
   static Verdict verdict(RegionMemory m, Policy policy, Instant now) {
+    Optional<Pin> drill = m.pin().filter(p -> p.kind() == Pin.Kind.DRILL);
+    if (drill.isPresent()) {
+      Pin p = drill.get();
+      if (p.activeAt(now)) {
+        return new Verdict(
+            Optional.of(
+                new Want(
+                    Source.DRILL,
+                    "drill by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason(),
+                    p.createdAt(),
+                    false)),
+            Optional.empty(),
+            Optional.of(p.expiresAt()));
+      }
+      return drillOver(m, policy, p);
+    }
     Optional<Pin> pin = m.pin().filter(p -> p.activeAt(now));
     Optional<Instant> expiry = pin.map(Pin::expiresAt);
     if (pin.isPresent() && pin.get().kind() == Pin.Kind.SERVE) {
@@ -149,6 +175,19 @@ public final class Planner {
           Optional.empty(),
           expiry);
     }
+    return unpinned(m, policy);
+  }
+
+  /** After a drill (ended or aborted): restore at once unless something else wants it out. */
+  static Verdict drillOver(RegionMemory m, Policy policy, Pin drill) {
+    Verdict rest = unpinned(m, policy);
+    return rest.out().isPresent()
+        ? rest
+        : new Verdict(Optional.empty(), Optional.of(drill), Optional.empty());
+  }
+
+  /** The verdict from builds and incidents alone. */
+  private static Verdict unpinned(RegionMemory m, Policy policy) {
     if (m.build().isPresent()) {
       BuildState b = m.build().get();
       if (b.status().failed()) {
@@ -197,6 +236,8 @@ public final class Planner {
     private final Map<Region, RegionState> next = new TreeMap<>();
     private final Map<Region, Draft> drafts = new TreeMap<>();
     private final Map<Region, Verdict> verdicts = new TreeMap<>();
+    private final List<Region> drillsAborted = new ArrayList<>();
+    private Optional<String> abortReason = Optional.empty();
 
     /** The topology's regions by name, looked up once per run instead of scanned per call. */
     private final Map<Region, RegionSpec> specs = new java.util.HashMap<>();
@@ -233,6 +274,7 @@ public final class Planner {
         next.put(r, st);
         verdicts.put(r, verdict(memory.region(r), policy, now));
       }
+      abortDrills(regions);
       boolean allOut = regions.stream().allMatch(r -> verdicts.get(r).out().isPresent());
 
       List<Candidate> candidates = new ArrayList<>();
@@ -291,7 +333,29 @@ public final class Planner {
                 d.wantedOut(),
                 d.nextActionAt()));
       }
-      return new Plan(now, observed, target, decisions, page, next);
+      return new Plan(now, observed, target, decisions, page, next, drillsAborted);
+    }
+
+    /** While another region is wanted out for a reason of its own, no drill goes on. */
+    private void abortDrills(List<Region> regions) {
+      for (Region other : regions) {
+        Optional<Want> w = verdicts.get(other).out();
+        if (w.isPresent() && w.get().source() != Source.DRILL) {
+          abortReason = Optional.of(other + " is wanted out: " + w.get().reason());
+          break;
+        }
+      }
+      if (abortReason.isEmpty()) {
+        return;
+      }
+      for (Region r : regions) {
+        Optional<Want> w = verdicts.get(r).out();
+        if (w.isPresent() && w.get().source() == Source.DRILL) {
+          RegionMemory m = memory.region(r);
+          verdicts.put(r, drillOver(m, policy, m.pin().orElseThrow()));
+          drillsAborted.add(r);
+        }
+      }
     }
 
     private record Candidate(Region region, Want want, Optional<Instant> pinExpiry) {}
@@ -310,6 +374,28 @@ public final class Planner {
     private Optional<Candidate> restoreOrKeep(Region r, Verdict v) {
       RegionState st = next.get(r);
       Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
+      if (v.forcedIn().isPresent() && v.forcedIn().get().kind() == Pin.Kind.DRILL) {
+        Pin p = v.forcedIn().get();
+        boolean aborted = drillsAborted.contains(r);
+        String why =
+            aborted
+                ? "drill by " + p.actor() + " aborted (" + abortReason.orElse("") + ")"
+                : "drill by " + p.actor() + " ended at " + p.expiresAt();
+        Optional<Rule> rule = Optional.of(aborted ? Rule.DRILL_ABORTED : Rule.DRILL_END);
+        if (st.phase() == RegionState.Phase.SERVING) {
+          decide(r, Action.KEEP, "serving; " + why, rule, Optional.empty(), Optional.empty());
+        } else {
+          serve(r, st);
+          decide(
+              r,
+              Action.SERVE,
+              why + "; restored at once",
+              rule,
+              Optional.empty(),
+              Optional.empty());
+        }
+        return Optional.empty();
+      }
       if (v.forcedIn().isPresent()) {
         Pin p = v.forcedIn().get();
         String why =
@@ -538,7 +624,9 @@ public final class Planner {
       int minLevel = headroomMinLevel(r);
       if (minLevel <= 0) {
         setOut(r, 0);
-        decide(r, Action.DRAIN, w.reason(), Optional.empty(), wanted, c.pinExpiry());
+        Optional<Rule> rule =
+            w.source() == Source.DRILL ? Optional.of(Rule.DRILL) : Optional.empty();
+        decide(r, Action.DRAIN, w.reason(), rule, wanted, c.pinExpiry());
       } else if (topology.mode().supportsPartialLevels() && minLevel < current) {
         setOut(r, minLevel);
         decide(

@@ -27,7 +27,15 @@ public enum Rule {
   /** An operator's break-glass command overrode the safety rules. */
   BREAK_GLASS,
   /** An operator's force-serve pin keeps the region in. */
-  FORCE_SERVE;
+  FORCE_SERVE,
+  /** A practice drain ({@code failoverctl drill}). */
+  DRILL,
+  /** A drill ended (its time ran out, or an operator restored the region): restored at once. */
+  DRILL_END,
+  /** A drill was aborted because another region is wanted out: restored at once. */
+  DRILL_ABORTED,
+  /** The load balancer differs from what the controller wrote (an out-of-band change). */
+  DRIFT;
 
   /** The name used in audit records and logs, e.g. {@code min_serving_regions}. */
   public String wire() {

@@ -219,7 +219,7 @@ class PlannerPropertiesTest {
             new ControllerEvent.BuildEvent(
                 id(), regions.get(b.region()), "build-" + b.build(), b.status(), now));
       } else if (op instanceof Command c) {
-        boolean bg = c.breakGlass() && c.action().needsTtl();
+        boolean bg = c.breakGlass() && c.action().needsTtl() && c.action() != Action.DRILL;
         deliver(
             new ControllerEvent.CommandEvent(
                 id(),
@@ -294,9 +294,42 @@ class PlannerPropertiesTest {
             drained <= policy.maxDrainedFraction() * topology.totalCapacityRps() + 1e-6,
             "drained " + drained + " of " + topology.totalCapacityRps());
       }
+      // a drill does not count while another region is wanted out for a reason of its own
+      boolean otherOut =
+          regions.stream()
+              .anyMatch(
+                  r ->
+                      Planner.verdict(memory.region(r), policy, now)
+                          .out()
+                          .filter(w -> w.source() != Planner.Source.DRILL)
+                          .isPresent());
       boolean allOut =
           regions.stream()
-              .allMatch(r -> Planner.verdict(memory.region(r), policy, now).out().isPresent());
+              .allMatch(
+                  r ->
+                      Planner.verdict(memory.region(r), policy, now)
+                          .out()
+                          .filter(w -> w.source() != Planner.Source.DRILL || !otherOut)
+                          .isPresent());
+      for (Region r : regions) {
+        boolean drilling =
+            Planner.verdict(memory.region(r), policy, now)
+                .out()
+                .filter(w -> w.source() == Planner.Source.DRILL)
+                .isPresent();
+        if (drilling && otherOut) {
+          assertTrue(plan.drillsAborted().contains(r), "drill in " + r + " aborted");
+          Planner.Verdict over =
+              Planner.drillOver(memory.region(r), policy, memory.region(r).pin().orElseThrow());
+          if (over.out().isEmpty()) {
+            assertEquals(Topology.FULL, plan.decision(r).levelAfter(), r + " restored at once");
+          }
+        }
+        if (plan.decision(r).rule().filter(x -> x == Rule.DRILL).isPresent()) {
+          assertTrue(
+              drilling && !otherOut, r + " drained for a drill only while nothing else is out");
+        }
+      }
       boolean breakGlassActive =
           regions.stream()
               .anyMatch(
@@ -311,13 +344,19 @@ class PlannerPropertiesTest {
         assertTrue(plan.page().isPresent());
       }
       for (Region r : regions) {
-        checkTransition(r, memory.region(r).state(), plan.nextStates().get(r));
+        checkTransition(
+            r,
+            memory.region(r).state(),
+            plan.nextStates().get(r),
+            plan.drillsAborted().contains(r));
       }
     }
 
-    private void checkTransition(Region r, RegionState before, RegionState after) {
+    private void checkTransition(
+        Region r, RegionState before, RegionState after, boolean drillAborted) {
       Planner.Verdict v = Planner.verdict(memory.region(r), policy, now);
-      boolean forced = v.forcedIn().isPresent();
+      // force-serve pins, and drills that ended or were aborted, restore at once
+      boolean forced = v.forcedIn().isPresent() || drillAborted;
       boolean restoring =
           before.phase() == RegionState.Phase.OUT && after.phase() != RegionState.Phase.OUT;
       if (restoring && !forced) {
