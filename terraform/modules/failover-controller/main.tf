@@ -16,6 +16,7 @@ locals {
     FAILOVER_LEDGER_TTL           = "P7D"
     FAILOVER_MAX_EVENT_AGE        = "PT1H"
     FAILOVER_AUDIT                = "stdout"
+    FAILOVER_EVENTS               = google_pubsub_topic.events.id
   }
 
   functions = {

@@ -70,8 +70,16 @@ variable "policy" {
     flap_window          = optional(string)
     max_restore_hold     = optional(string)
     drain_on_deploy      = optional(bool)
+    drift                = optional(string)
+    drift_pin_ttl        = optional(string)
+    verify_below_rps     = optional(number)
+    verify_within        = optional(string)
   })
   default = {}
+  validation {
+    condition     = var.policy.drift == null || contains(["adopt", "revert"], coalesce(var.policy.drift, "adopt"))
+    error_message = "policy.drift must be adopt or revert."
+  }
   validation {
     condition     = var.policy.headroom == null || (coalesce(var.policy.headroom, 1) > 0 && coalesce(var.policy.headroom, 1) <= 1)
     error_message = "policy.headroom must be in (0, 1]."

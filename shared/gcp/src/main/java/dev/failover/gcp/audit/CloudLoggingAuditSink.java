@@ -45,6 +45,7 @@ public final class CloudLoggingAuditSink implements AuditSink {
       case PAGE -> "ALERT";
       case CHANGE -> r.outcome() == AuditRecord.Outcome.FAILED ? "ERROR" : "NOTICE";
       case HOLD, DRIFT, REJECTED -> "WARNING";
+      case DRILL, VERIFIED -> "NOTICE";
       case INTENT, IGNORED, EXPIRED -> "INFO";
     };
   }

@@ -6,6 +6,7 @@ import dev.failover.core.port.HealthSource;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
+import dev.failover.core.port.TrafficSource;
 import dev.failover.gcp.intake.CloudBuilds;
 import dev.failover.gcp.intake.Intake;
 import dev.failover.gcp.intake.MonitoringAlerts;
@@ -26,15 +27,29 @@ public final class Assembly {
       AuditSink audit,
       Clock clock,
       Pause pause) {
+    return intake(env, store, loadBalancer, health, TrafficSource.NONE, audit, clock, pause);
+  }
+
+  public static Intake intake(
+      Env env,
+      StateStore store,
+      LoadBalancer loadBalancer,
+      HealthSource health,
+      TrafficSource traffic,
+      AuditSink audit,
+      Clock clock,
+      Pause pause) {
     Controller controller =
         new Controller(
-            Controller.Settings.of(env.topology(), env.policy(), VERSION),
+            Controller.Settings.of(env.topology(), env.policy(), VERSION)
+                .withOversight(env.oversight()),
             store,
             loadBalancer,
             health,
             audit,
             clock,
-            pause);
+            pause,
+            traffic);
     return new Intake(
         controller,
         new MonitoringAlerts(env.topology(), env.regionByPolicy()),

@@ -1,6 +1,7 @@
 package dev.failover.gcp.config;
 
 import com.google.gson.JsonElement;
+import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Topology;
@@ -30,6 +31,9 @@ import java.util.TreeMap;
  * @param adapters {@code google} (Compute, Firestore, Monitoring) or {@code embedded} (local
  *     files); defaults to {@code google} on Cloud Functions ({@code K_SERVICE} is set), else {@code
  *     embedded}
+ * @param oversight drift and propagation settings, from the same FAILOVER_POLICY object
+ * @param events where change notifications go: {@code none}, {@code file:PATH} (NDJSON) or a
+ *     Pub/Sub topic id ({@code projects/P/topics/T})
  */
 public record Env(
     Topology topology,
@@ -40,7 +44,9 @@ public record Env(
     Adapters adapters,
     Google google,
     Embedded embedded,
-    String audit) {
+    String audit,
+    Oversight oversight,
+    String events) {
 
   /**
    * Every environment variable the controller reads (terraform's function environment is checked
@@ -70,6 +76,7 @@ public record Env(
           "FAILOVER_LB_FILE",
           "FAILOVER_HEALTH_FILE",
           "FAILOVER_AUDIT",
+          "FAILOVER_EVENTS",
           "K_SERVICE",
           "FIRESTORE_EMULATOR_HOST");
 
@@ -119,7 +126,24 @@ public record Env(
         defaultGoogle(topology),
         new Embedded(
             Path.of("out", "state.json"), Path.of("out", "load-balancer.json"), Optional.empty()),
-        "stdout");
+        "stdout",
+        Oversight.defaults(),
+        "none");
+  }
+
+  public Env withOversight(Oversight o) {
+    return new Env(
+        topology,
+        policy,
+        regionByPolicy,
+        buildRouting,
+        maxEventAge,
+        adapters,
+        google,
+        embedded,
+        audit,
+        o,
+        events);
   }
 
   private static Google defaultGoogle(Topology topology) {
@@ -160,9 +184,13 @@ public record Env(
       }
     }
     Policy policy = Policy.defaults();
+    Oversight oversight = Oversight.defaults();
     if (env.containsKey("FAILOVER_POLICY")) {
       try {
-        policy = ConfigJson.policy(Strict.parse(env.get("FAILOVER_POLICY"), "FAILOVER_POLICY"));
+        ConfigJson.Controls c =
+            ConfigJson.controls(Strict.parse(env.get("FAILOVER_POLICY"), "FAILOVER_POLICY"));
+        policy = c.policy();
+        oversight = c.oversight();
       } catch (IllegalArgumentException e) {
         p.add("FAILOVER_POLICY", e.getMessage());
       }
@@ -230,6 +258,15 @@ public record Env(
     if (!audit.equals("stdout") && !audit.startsWith("file:")) {
       p.add("FAILOVER_AUDIT", "stdout or file:PATH, got '" + audit + "'");
     }
+    String events = env.getOrDefault("FAILOVER_EVENTS", "none");
+    if (!events.equals("none")
+        && !events.startsWith("file:")
+        && !events.matches(
+            "projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~%+]{2,254}")) {
+      p.add(
+          "FAILOVER_EVENTS",
+          "none, file:PATH or a topic id projects/PROJECT/topics/TOPIC, got '" + events + "'");
+    }
     p.throwIfAny();
     return new Env(
         topology,
@@ -240,7 +277,9 @@ public record Env(
         adapters,
         google,
         embedded,
-        audit);
+        audit,
+        oversight,
+        events);
   }
 
   private static final class Problems {

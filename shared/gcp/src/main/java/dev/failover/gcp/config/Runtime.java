@@ -12,6 +12,8 @@ import dev.failover.core.port.HealthSource;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
+import dev.failover.core.port.TrafficSource;
+import dev.failover.gcp.audit.ChangeNotifications;
 import dev.failover.gcp.compute.BackendServiceLoadBalancer;
 import dev.failover.gcp.compute.ComputeClients;
 import dev.failover.gcp.compute.UrlMapLoadBalancer;
@@ -19,15 +21,20 @@ import dev.failover.gcp.embedded.FileHealthSource;
 import dev.failover.gcp.embedded.FileLoadBalancer;
 import dev.failover.gcp.embedded.FileStateStore;
 import dev.failover.gcp.health.MonitoringHealthSource;
+import dev.failover.gcp.health.MonitoringTrafficSource;
 import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.pubsub.TopicPublisher;
 import dev.failover.gcp.state.FirestoreStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -42,6 +49,9 @@ public final class Runtime implements AutoCloseable {
   private final LoadBalancer loadBalancer;
   private final HealthSource health;
   private final List<AutoCloseable> closeables;
+  private TrafficSource traffic = TrafficSource.NONE;
+  private Optional<ChangeNotifications.Publisher> events = Optional.empty();
+  private Consumer<String> warn = m -> {};
 
   private Runtime(
       StateStore store, LoadBalancer lb, HealthSource health, List<AutoCloseable> closeables) {
@@ -53,9 +63,32 @@ public final class Runtime implements AutoCloseable {
 
   public static Runtime open(
       Env env, Clock clock, Map<String, String> environment, Consumer<String> warn) {
-    return env.adapters() == Env.Adapters.GOOGLE
-        ? google(env, clock, environment, warn)
-        : embedded(env);
+    Runtime r =
+        env.adapters() == Env.Adapters.GOOGLE
+            ? google(env, clock, environment, warn)
+            : embedded(env);
+    r.warn = warn;
+    r.events = events(env, environment, r.closeables);
+    return r;
+  }
+
+  /** Where change notifications go (FAILOVER_EVENTS), in any adapter mode. */
+  private static Optional<ChangeNotifications.Publisher> events(
+      Env env, Map<String, String> environment, List<AutoCloseable> closeables) {
+    String spec = env.events();
+    if (spec.equals("none")) {
+      return Optional.empty();
+    }
+    if (spec.startsWith("file:")) {
+      return Optional.of(ChangeNotifications.toFile(Path.of(spec.substring("file:".length()))));
+    }
+    TopicPublisher p =
+        new TopicPublisher(
+            spec,
+            Optional.ofNullable(environment.get("PUBSUB_EMULATOR_HOST")),
+            Duration.ofSeconds(5));
+    closeables.add(p);
+    return Optional.of(p);
   }
 
   private static Runtime embedded(Env env) {
@@ -125,17 +158,22 @@ public final class Runtime implements AutoCloseable {
       return new Runtime(
           store, lb, new FileHealthSource(env.embedded().healthFile().get()), closeables);
     }
-    HealthSource health =
-        MonitoringHealthSource.lazy(
-            () -> {
+    java.util.function.Supplier<MetricServiceClient> client =
+        () -> {
+          synchronized (metrics) {
+            if (metrics.isEmpty()) {
               try {
-                MetricServiceClient c = MetricServiceClient.create();
-                metrics.add(c);
-                return c;
+                metrics.add(MetricServiceClient.create());
               } catch (IOException e) {
                 throw new UncheckedIOException("could not create the Monitoring client", e);
               }
-            },
+            }
+            return metrics.get(0);
+          }
+        };
+    HealthSource health =
+        MonitoringHealthSource.lazy(
+            client,
             new MonitoringHealthSource.Settings(
                 d.project(),
                 d.service(),
@@ -153,7 +191,15 @@ public final class Runtime implements AutoCloseable {
                 warn.accept(
                     "health: Cloud Monitoring could not be read, so every region has no data: "
                         + e));
-    return new Runtime(store, lb, health, closeables);
+    Runtime r = new Runtime(store, lb, health, closeables);
+    r.traffic =
+        new MonitoringTrafficSource(
+            client,
+            env.topology(),
+            e ->
+                warn.accept(
+                    "traffic: Cloud Monitoring could not be read; propagation checks wait: " + e));
+    return r;
   }
 
   public StateStore store() {
@@ -168,8 +214,18 @@ public final class Runtime implements AutoCloseable {
     return health;
   }
 
+  public TrafficSource traffic() {
+    return traffic;
+  }
+
+  /**
+   * The handlers over these adapters. Audit records go to {@code audit}; with FAILOVER_EVENTS set,
+   * the ones people act on are also published as change notifications.
+   */
   public Intake intake(Env env, AuditSink audit, Clock clock, Pause pause) {
-    return Assembly.intake(env, store, loadBalancer, health, audit, clock, pause);
+    AuditSink sink =
+        events.<AuditSink>map(p -> new ChangeNotifications(audit, p, warn)).orElse(audit);
+    return Assembly.intake(env, store, loadBalancer, health, traffic, sink, clock, pause);
   }
 
   @Override

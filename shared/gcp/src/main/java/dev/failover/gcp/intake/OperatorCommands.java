@@ -18,11 +18,12 @@ import java.util.Optional;
  * <pre>{@code
  * {
  *   "schema": "failover.command/v1",          required, exactly this
- *   "action": "drain",                        drain | restore | pin-serve | unpin
+ *   "action": "drain",                        drain | restore | pin-serve | unpin | drill
  *   "region": "us-central1",                  a region of the load balancer
  *   "reason": "database maintenance",         required, 1..500 characters, no control characters
  *   "requested_by": "alice@example.com",      required, who asks
- *   "ttl": "PT2H",                            ISO-8601, PT1M..PT72H; required for drain and pin-serve,
+ *   "ttl": "PT2H",                            ISO-8601, PT1M..PT72H; required for drain, pin-serve and
+ *                                             drill (its duration),
  *                                             refused for restore and unpin
  *   "break_glass": false,                     optional; drain and pin-serve only: override the safety
  *                                             rules (never the last serving region)
@@ -31,7 +32,9 @@ import java.util.Optional;
  * }</pre>
  *
  * Unknown fields, wrong types, unknown regions and out-of-range values are refused with a message
- * that names the field. {@code restore} clears a drain pin; {@code unpin} clears any pin.
+ * that names the field. {@code restore} clears a drain pin and ends a drill; {@code unpin} clears
+ * any pin. {@code drill} is a practice drain that restores itself when its ttl ends (see the
+ * planner's rules on drills); {@code break_glass} is refused for it.
  */
 public final class OperatorCommands {
   public static final String SCHEMA = "failover.command/v1";
@@ -61,7 +64,7 @@ public final class OperatorCommands {
               .orElseThrow(
                   () ->
                       new Strict.InvalidJsonException(
-                          "action must be drain, restore, pin-serve or unpin, got '"
+                          "action must be drain, restore, pin-serve, unpin or drill, got '"
                               + Text.printable(actionText)
                               + "'"));
       String regionText = o.string("region");

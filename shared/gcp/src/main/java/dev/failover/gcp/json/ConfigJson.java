@@ -2,9 +2,11 @@ package dev.failover.gcp.json;
 
 import com.google.gson.JsonElement;
 import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Text;
 import dev.failover.core.domain.Topology;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,30 @@ public final class ConfigJson {
     return o.field("regions", () -> new Topology(mode, project, resource, regions, expected));
   }
 
+  /** The policy file: the planner's rules and the controller's oversight, in one object. */
+  public record Controls(Policy policy, Oversight oversight) {}
+
   public static Policy policy(Strict o) {
+    return controls(o).policy();
+  }
+
+  public static Controls controls(Strict o) {
+    Oversight od = Oversight.defaults();
+    String driftText = o.optString("drift").orElse(od.drift().wire());
+    Oversight.Drift drift =
+        switch (driftText) {
+          case "adopt" -> Oversight.Drift.ADOPT;
+          case "revert" -> Oversight.Drift.REVERT;
+          default ->
+              throw new Strict.InvalidJsonException(
+                  o.path("drift")
+                      + " must be adopt or revert, got '"
+                      + Text.printable(driftText)
+                      + "'");
+        };
+    var driftTtl = o.optDuration("drift_pin_ttl").orElse(od.driftPinTtl());
+    double verifyBelow = o.optNumber("verify_below_rps").orElse(od.verifyBelowRps());
+    var verifyWithin = o.optDuration("verify_within").orElse(od.verifyWithin());
     Policy d = Policy.defaults();
     int minServing =
         o.optLong("min_serving_regions").map(Long::intValue).orElse(d.minServingRegions());
@@ -75,10 +100,22 @@ public final class ConfigJson {
     boolean dod = o.optBool("drain_on_deploy").orElse(d.drainOnDeploy());
     o.noOtherFields();
     List<Integer> ramp = steps.isEmpty() ? d.rampSteps() : steps;
-    return o.field(
-        "policy",
-        () ->
-            new Policy(
-                minServing, maxDrained, headroom, restoreAfter, ramp, dwell, flap, maxHold, dod));
+    Policy policy =
+        o.field(
+            "policy",
+            () ->
+                new Policy(
+                    minServing,
+                    maxDrained,
+                    headroom,
+                    restoreAfter,
+                    ramp,
+                    dwell,
+                    flap,
+                    maxHold,
+                    dod));
+    Oversight oversight =
+        o.field("policy", () -> new Oversight(drift, driftTtl, verifyBelow, verifyWithin));
+    return new Controls(policy, oversight);
   }
 }

@@ -12,6 +12,7 @@ import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Watch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +60,17 @@ public final class MemoryJson {
               pendingArray.add(j);
             });
     o.add("pending_writes", pendingArray);
+    JsonArray watches = new JsonArray();
+    for (Watch w : m.watches()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("region", w.region().name());
+      j.addProperty("direction", w.direction().name());
+      j.addProperty("written_at", w.writtenAt().toString());
+      j.addProperty("event_id", w.eventId());
+      j.addProperty("write", w.write());
+      watches.add(j);
+    }
+    o.add("watches", watches);
     return o.toString();
   }
 
@@ -154,8 +166,18 @@ public final class MemoryJson {
               w.string("fingerprint_before"),
               Instant.parse(w.string("at"))));
     }
+    List<Watch> watches = new ArrayList<>();
+    for (Strict w : o.objects("watches")) {
+      watches.add(
+          new Watch(
+              Region.of(w.string("region")),
+              Watch.Direction.valueOf(w.string("direction")),
+              Instant.parse(w.string("written_at")),
+              w.string("event_id"),
+              w.string("write")));
+    }
     o.noOtherFields();
-    return new ControllerMemory(regions, ids, notices, parked, pending);
+    return new ControllerMemory(regions, ids, notices, parked, pending, watches);
   }
 
   private static RegionMemory decodeRegion(Strict o) {

@@ -524,7 +524,7 @@ class IntakeTest {
             C,
             command(",\"action\":\"nuke\""),
             "rejected",
-            "action must be drain, restore, pin-serve or unpin, got 'nuke'"),
+            "action must be drain, restore, pin-serve, unpin or drill, got 'nuke'"),
         data(
             "command region not behind the load balancer",
             C,
@@ -566,7 +566,19 @@ class IntakeTest {
             C,
             command(",\"action\":\"unpin\",\"ttl\":\"PT1H\""),
             "rejected",
-            "ttl is only allowed for drain and pin-serve"),
+            "ttl is only allowed for drain, pin-serve and drill"),
+        data(
+            "drill without a duration",
+            C,
+            command(",\"action\":\"drill\""),
+            "rejected",
+            "ttl is required for drill"),
+        data(
+            "break-glass drill",
+            C,
+            command(",\"action\":\"drill\",\"ttl\":\"PT30M\",\"break_glass\":true"),
+            "rejected",
+            "break_glass only applies to drain and pin-serve"),
         data(
             "break_glass a string",
             C,
