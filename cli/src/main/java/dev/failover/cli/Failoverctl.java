@@ -23,10 +23,12 @@ import picocli.CommandLine.Command;
       PublishCommand.Restore.class,
       PublishCommand.PinServe.class,
       PublishCommand.Unpin.class,
+      PublishCommand.Drill.class,
       StatusCommand.class,
       PlanCommand.class,
       AuditCommand.class,
       SimulateCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -149,12 +149,16 @@ abstract class PublishCommand implements Callable<Integer> {
    * {@code 2h}, {@code 30m}, {@code 1h30m}, {@code 90s}, {@code 1d}, or ISO-8601 ({@code PT2H}).
    */
   static Duration parseTtl(String text) {
+    return parseDuration("--ttl", text);
+  }
+
+  static Duration parseDuration(String option, String text) {
     if (text.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
       try {
         return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "--ttl: '" + text + "' is not an ISO-8601 duration such as PT2H");
+            option + ": '" + text + "' is not an ISO-8601 duration such as PT2H");
       }
     }
     Matcher m = Pattern.compile("(\\d{1,6})([dhms])").matcher(text);
@@ -174,7 +178,7 @@ abstract class PublishCommand implements Callable<Integer> {
     }
     if (end == 0 || end != text.length()) {
       throw new IllegalArgumentException(
-          "--ttl must look like 2h, 30m, 1h30m or PT2H, got '" + text + "'");
+          option + " must look like 2h, 30m, 1h30m or PT2H, got '" + text + "'");
     }
     return d;
   }
@@ -234,6 +238,35 @@ abstract class PublishCommand implements Callable<Integer> {
     @Override
     Action action() {
       return Action.RESTORE;
+    }
+  }
+
+  @CommandLine.Command(
+      name = "drill",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Rehearse a regional evacuation: publish a drill command. The region is drained under every"
+            + " safety rule and restored at once when the duration ends; the controller refuses a"
+            + " drill a rule would hold, and aborts one (restoring the region) when another region"
+            + " is wanted out. Each step is audited as kind drill and published as a change"
+            + " notification. End it early with 'failoverctl restore REGION'."
+      })
+  static final class Drill extends PublishCommand {
+    @Option(
+        names = "--duration",
+        required = true,
+        paramLabel = "DURATION",
+        description = "how long the region stays drained: 1m..72h, e.g. 30m")
+    String duration;
+
+    @Override
+    Action action() {
+      return Action.DRILL;
+    }
+
+    @Override
+    Optional<Duration> ttl() {
+      return Optional.of(parseDuration("--duration", duration));
     }
   }
 

@@ -90,7 +90,7 @@ class AuditCommandTest {
     Cli.Run r = Cli.run(Map.of(), "audit", outage.toString(), "--kind", "drained");
     assertEquals(2, r.exit());
     assertEquals(
-        "failoverctl: --kind: unknown kind 'drained'; known: [change, drift, expired, hold, ignored, intent, page, rejected]",
+        "failoverctl: --kind: unknown kind 'drained'; known: [change, drift, drill, expired, hold, ignored, intent, page, rejected, verified]",
         r.err().strip());
   }
 

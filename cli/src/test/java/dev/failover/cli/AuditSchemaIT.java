@@ -62,7 +62,17 @@ class AuditSchemaIT {
     assertTrue(total >= 100, "only " + total + " records: " + perModule);
     assertTrue(
         kinds.containsAll(
-            Set.of("intent", "change", "hold", "page", "expired", "ignored", "rejected")),
+            Set.of(
+                "intent",
+                "change",
+                "hold",
+                "page",
+                "expired",
+                "ignored",
+                "rejected",
+                "drift",
+                "drill",
+                "verified")),
         "kinds seen: " + kinds);
     System.out.println(
         "audit schema: " + total + " records valid " + perModule + ", kinds " + kinds);

@@ -58,6 +58,8 @@ class PublishCommandTest {
         "drain us-west9 --reason x --ttl 2h --dry-run|region us-west9 is not behind this load balancer; known regions: [asia-east1, europe-west1, us-central1]",
         "drain US --reason x --ttl 2h --dry-run|REGION: region must look like 'us-central1' (lowercase words joined by '-', ending in a number), got 'US'",
         "pin-serve asia-east1 --reason x --ttl 30s --dry-run|ttl must be between PT1M and PT72H, got PT30S",
+        "drill asia-east1 --reason x --duration 4d --dry-run|ttl must be between PT1M and PT72H, got PT96H",
+        "drill asia-east1 --reason x --duration half-an-hour --dry-run|--duration must look like 2h, 30m, 1h30m or PT2H, got 'half-an-hour'",
       })
   void invalidCommand_exits2AndNamesTheFieldAndTheFix(String args, String message) {
     Cli.Run r = Cli.run(ENV, args.split(" "));
@@ -72,6 +74,26 @@ class PublishCommandTest {
     assertEquals(
         "failoverctl: reason must not contain control characters, got 'ok\\u000aSEVERE: forged'",
         r.err().strip());
+  }
+
+  @Test
+  void drill_dryRun_printsADrillWithItsDurationAsTtl() {
+    Cli.Run r =
+        Cli.run(
+            ENV,
+            "drill",
+            "us-central1",
+            "--reason",
+            "quarterly evacuation drill",
+            "--duration",
+            "30m",
+            "--dry-run");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        "{\"schema\":\"failover.command/v1\",\"action\":\"drill\",\"region\":\"us-central1\","
+            + "\"reason\":\"quarterly evacuation drill\",\"requested_by\":\"alice\",\"ttl\":\"PT30M\","
+            + "\"issued_at\":\"2026-11-01T12:05:00Z\"}",
+        r.out().strip());
   }
 
   @Test
