@@ -99,6 +99,7 @@ class EndToEndIT {
           "tick",
           TickFunction.class);
 
+  static final String EVENTS_TOPIC = "failover-events";
   static Emulator pubsub;
   static Emulator firestore;
   static ComputeFake fake;
@@ -140,6 +141,13 @@ class EndToEndIT {
                 .setTransportChannelProvider(cp)
                 .setCredentialsProvider(NoCredentialsProvider.create())
                 .build())) {
+      // change notifications out, and a subscription a chat integration would have
+      topics.createTopic(TopicName.of(PROJECT, EVENTS_TOPIC));
+      subs.createSubscription(
+          SubscriptionName.of(PROJECT, "events-watch"),
+          TopicName.of(PROJECT, EVENTS_TOPIC),
+          PushConfig.getDefaultInstance(),
+          10);
       for (Map.Entry<String, String> t : TOPICS.entrySet()) {
         topics.createTopic(TopicName.of(PROJECT, t.getValue()));
         subs.createSubscription(
@@ -322,6 +330,8 @@ class EndToEndIT {
     env.put("FIRESTORE_EMULATOR_HOST", firestore.hostPort());
     env.put("FAILOVER_HEALTH_FILE", healthFile.toString());
     env.put("FAILOVER_BUILD_SERVICE", "app");
+    env.put("FAILOVER_EVENTS", "projects/" + PROJECT + "/topics/" + EVENTS_TOPIC);
+    env.put("PUBSUB_EMULATOR_HOST", pubsub.hostPort());
     Env e = Env.from(env);
     if (runtime != null) {
       runtime.close();
@@ -416,6 +426,36 @@ class EndToEndIT {
       }
     }
     return out;
+  }
+
+  /** Change notifications received so far about this scenario's URL map: kind -> data objects. */
+  final List<JsonObject> notifications = new ArrayList<>();
+
+  List<JsonObject> notifications(String kind) {
+    @SuppressWarnings("deprecation")
+    PullResponse r =
+        subs.pull(
+            com.google.pubsub.v1.PullRequest.newBuilder()
+                .setSubscription(SubscriptionName.of(PROJECT, "events-watch").toString())
+                .setMaxMessages(100)
+                .setReturnImmediately(true)
+                .build());
+    for (ReceivedMessage m : r.getReceivedMessagesList()) {
+      JsonObject data =
+          JsonParser.parseString(m.getMessage().getData().toStringUtf8()).getAsJsonObject();
+      assertEquals(
+          data.get("kind").getAsString(), m.getMessage().getAttributesOrThrow("kind"), "kind");
+      if (data.get("resource").getAsString().equals(urlMap)) {
+        data.addProperty("attribute_region", m.getMessage().getAttributesOrThrow("region"));
+        notifications.add(data);
+      }
+    }
+    if (r.getReceivedMessagesCount() > 0) {
+      subs.acknowledge(
+          SubscriptionName.of(PROJECT, "events-watch"),
+          r.getReceivedMessagesList().stream().map(ReceivedMessage::getAckId).toList());
+    }
+    return notifications.stream().filter(n -> n.get("kind").getAsString().equals(kind)).toList();
   }
 
   static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
@@ -624,5 +664,100 @@ class EndToEndIT {
     assertTrue(audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.EXPIRED));
     assertEquals(List.of(0, 10, 25, 50, 100), history(EU));
     assertAudited();
+  }
+
+  @Test
+  void drill_drainsUnderTheRules_andIsAbortedWhenAnotherRegionFails() throws Exception {
+    publish("commands", command(ControllerEvent.CommandEvent.Action.DRILL, US, "PT30M"), Map.of());
+    await("us-central1 drained for the drill", Duration.ofSeconds(30), () -> weight(US) == 0);
+    await(
+        "a drill notification",
+        Duration.ofSeconds(10),
+        () ->
+            notifications("drill").stream()
+                .anyMatch(n -> n.get("rule").getAsString().equals("drill")));
+    JsonObject started = notifications("drill").get(0);
+    assertEquals("us-central1", started.get("attribute_region").getAsString());
+    assertEquals("alice@example.com", started.get("actor").getAsString());
+
+    // europe-west1 fails during the drill: us-central1 comes back at once, europe-west1 drains
+    health(Map.of(US, "HEALTHY", EU, "UNHEALTHY", ASIA, "HEALTHY"));
+    publish(
+        "alerts",
+        alert("0.e2e-drill", "app 5xx eu", EU, Instant.now(), Optional.empty()),
+        Map.of());
+    await("drill aborted", Duration.ofSeconds(30), () -> weight(US) == 100 && weight(EU) == 0);
+    assertEquals(List.of(0, 100), history(US), "restored at once, no ramp");
+    await(
+        "an aborted-drill notification",
+        Duration.ofSeconds(10),
+        () ->
+            notifications("drill").stream()
+                .anyMatch(n -> n.get("rule").getAsString().equals("drill_aborted")));
+
+    // a drill while europe-west1 is out is refused, and nothing moves
+    long before = writes();
+    publish(
+        "commands", command(ControllerEvent.CommandEvent.Action.DRILL, ASIA, "PT30M"), Map.of());
+    await(
+        "the refusal",
+        Duration.ofSeconds(30),
+        () ->
+            audit.records().stream()
+                .anyMatch(
+                    r ->
+                        r.kind() == AuditRecord.Kind.DRILL
+                            && r.error().orElse("").startsWith("refused: ")));
+    assertEquals(before, writes());
+    assertEquals(100, weight(ASIA));
+    assertAudited();
+  }
+
+  @Test
+  void drift_aPersonsChangeIsRecordedAndAdopted_notFought() throws Exception {
+    await(
+        "the controller has looked at the load balancer",
+        Duration.ofSeconds(10),
+        () -> audit.records().size() > 0 || writes() == 0);
+    Thread.sleep(1500); // a few ticks on the untouched load balancer: no drift
+    assertEquals(List.of(), notifications("drift"));
+    // someone takes europe-west1 off in the console
+    JsonObject action = fake.urlMap(PROJECT, urlMap).getAsJsonObject("defaultRouteAction");
+    for (var e : action.getAsJsonArray("weightedBackendServices")) {
+      JsonObject w = e.getAsJsonObject();
+      if (w.get("backendService").getAsString().endsWith("app-" + EU)) {
+        w.addProperty("weight", 0);
+      }
+    }
+    JsonObject patch = new JsonObject();
+    patch.add("defaultRouteAction", action);
+    fake.editOutOfBand("urlMaps", PROJECT, urlMap, patch);
+
+    await("a drift notification", Duration.ofSeconds(30), () -> !notifications("drift").isEmpty());
+    JsonObject drift = notifications("drift").get(0);
+    assertEquals("adopt", drift.get("rule").getAsString());
+    assertEquals("europe-west1", drift.get("attribute_region").getAsString());
+    Thread.sleep(2000); // ticks go on: the adopted change stands
+    assertEquals(0, weight(EU));
+    assertEquals(0, writes(), "the controller did not fight the change");
+    assertEquals(1, notifications("drift").size(), "one notification per change, not per tick");
+    assertTrue(
+        audit.records().stream()
+            .anyMatch(
+                r ->
+                    r.kind() == AuditRecord.Kind.DRIFT
+                        && r.message().contains("adopted [europe-west1]")));
+    assertAudited();
+  }
+
+  static String command(ControllerEvent.CommandEvent.Action action, Region r, String ttl) {
+    return OperatorCommands.encode(
+        action,
+        r,
+        "e2e evacuation drill",
+        "alice@example.com",
+        Optional.of(Duration.parse(ttl)),
+        false,
+        Instant.now());
   }
 }
