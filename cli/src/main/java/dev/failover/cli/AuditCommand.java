@@ -88,7 +88,9 @@ final class AuditCommand implements Callable<Integer> {
   Clock clock = Clock.systemUTC();
 
   static final Set<String> KINDS =
-      Set.of("intent", "change", "hold", "page", "drift", "ignored", "rejected", "expired");
+      java.util.Arrays.stream(dev.failover.core.audit.AuditRecord.Kind.values())
+          .map(dev.failover.core.audit.AuditRecord.Kind::wire)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   @Override
   public Integer call() throws IOException {

@@ -1,0 +1,228 @@
+package dev.failover.gcp.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.api.MonitoredResource;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import com.google.cloud.monitoring.v3.MetricServiceSettings;
+import com.google.monitoring.v3.ListTimeSeriesRequest;
+import com.google.monitoring.v3.ListTimeSeriesResponse;
+import com.google.monitoring.v3.MetricServiceGrpc;
+import com.google.monitoring.v3.Point;
+import com.google.monitoring.v3.TimeInterval;
+import com.google.monitoring.v3.TimeSeries;
+import com.google.monitoring.v3.TypedValue;
+import com.google.protobuf.Timestamp;
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Mode;
+import dev.failover.core.domain.Policy;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.memory.InMemoryLoadBalancer;
+import dev.failover.core.memory.InMemoryStateStore;
+import dev.failover.core.memory.ScriptedHealthSource;
+import dev.failover.core.port.Pause;
+import dev.failover.core.testing.Fixtures;
+import dev.failover.core.testing.RecordingAuditSink;
+import dev.failover.gcp.config.Assembly;
+import dev.failover.gcp.config.Env;
+import dev.failover.gcp.intake.CloudBuilds;
+import dev.failover.gcp.intake.Intake;
+import dev.failover.gcp.intake.Payloads;
+import dev.failover.gcp.intake.PubsubMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Propagation checks through the real handlers: an alert drains us-central1, then ticks read the
+ * load balancer's request rates from a fake Metric service (gRPC, in process) until the drained
+ * backend goes quiet.
+ */
+class PropagationCheckTest {
+  static final Region US = Fixtures.US;
+  static final Region EU = Fixtures.EU;
+  static final Instant T0 = Fixtures.T0;
+
+  final List<TimeSeries> answer = new CopyOnWriteArrayList<>();
+  final RecordingAuditSink audit = new RecordingAuditSink();
+  final Topology topology = Fixtures.three(Mode.URL_MAP_WEIGHTS);
+  Server server;
+  ManagedChannel channel;
+  MetricServiceClient client;
+  Instant now = T0;
+  Intake intake;
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                new MetricServiceGrpc.MetricServiceImplBase() {
+                  @Override
+                  public void listTimeSeries(
+                      ListTimeSeriesRequest req, StreamObserver<ListTimeSeriesResponse> obs) {
+                    Instant end =
+                        Instant.ofEpochSecond(req.getInterval().getEndTime().getSeconds());
+                    List<TimeSeries> visible = answer.stream().map(s -> upTo(s, end)).toList();
+                    obs.onNext(
+                        ListTimeSeriesResponse.newBuilder().addAllTimeSeries(visible).build());
+                    obs.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    client =
+        MetricServiceClient.create(
+            MetricServiceSettings.newBuilder()
+                .setTransportChannelProvider(
+                    FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+                .setCredentialsProvider(NoCredentialsProvider.create())
+                .build());
+    ScriptedHealthSource health = new ScriptedHealthSource();
+    topology
+        .regionNames()
+        .forEach(r -> health.report(r, Health.Status.HEALTHY, T0.minusSeconds(3600)));
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now;
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    Env env =
+        Env.embedded(
+            topology,
+            Policy.defaults(),
+            Map.of(),
+            CloudBuilds.Routing.defaults(Optional.empty()),
+            Duration.ofHours(1));
+    intake =
+        Assembly.intake(
+            env,
+            new InMemoryStateStore(),
+            new InMemoryLoadBalancer(topology.baseConfig()),
+            health,
+            new MonitoringTrafficSource(() -> client, topology, e -> {}),
+            audit,
+            clock,
+            Pause.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  /** The series as Monitoring would show it at {@code end}: windows that ended by then. */
+  static TimeSeries upTo(TimeSeries s, Instant end) {
+    TimeSeries.Builder b = s.toBuilder().clearPoints();
+    s.getPointsList().stream()
+        .filter(p -> p.getInterval().getEndTime().getSeconds() <= end.getEpochSecond())
+        .forEach(b::addPoints);
+    return b.build();
+  }
+
+  static TimeSeries series(Region scope, double... perMinuteFromT0) {
+    TimeSeries.Builder s =
+        TimeSeries.newBuilder()
+            .setResource(
+                MonitoredResource.newBuilder()
+                    .setType("https_lb_rule")
+                    .putLabels("backend_scope", scope.name()));
+    for (int i = 0; i < perMinuteFromT0.length; i++) {
+      if (perMinuteFromT0[i] < 0) {
+        continue; // no point: no request in that window
+      }
+      Instant start = T0.plusSeconds(60L * i);
+      s.addPoints(
+          Point.newBuilder()
+              .setInterval(
+                  TimeInterval.newBuilder()
+                      .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()))
+                      .setEndTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond() + 60)))
+              .setValue(TypedValue.newBuilder().setDoubleValue(perMinuteFromT0[i])));
+    }
+    return s.build();
+  }
+
+  void deliver(Intake.Stream stream, String id, String data) {
+    intake.handle(
+        stream,
+        PubsubMessage.envelope(id, now, Map.of(), data, "projects/demo-project/subscriptions/s")
+            .getBytes(StandardCharsets.UTF_8),
+        id);
+  }
+
+  void tickAt(long seconds) {
+    now = T0.plusSeconds(seconds);
+    deliver(Intake.Stream.TICK, "tick-" + seconds, "{}");
+  }
+
+  List<AuditRecord> verified() {
+    return audit.records().stream().filter(r -> r.kind() == AuditRecord.Kind.VERIFIED).toList();
+  }
+
+  @Test
+  void aDrain_isVerifiedOnceTheBackendGoesQuiet_withTheMeasuredTime() {
+    // us-central1 serves until the drain at T0+30s; the load balancer needs until the third
+    // window to stop sending it requests, after which the metric has no point for it at all
+    answer.add(series(US, 240, 120, 15, -1, -1));
+    answer.add(series(EU, 250, 370, 480, 490, 495));
+    now = T0.plusSeconds(30);
+    deliver(
+        Intake.Stream.ALERTS,
+        "a1",
+        Payloads.monitoringIncident(topology, "0.us", "app 5xx us", US, T0, Optional.empty()));
+    assertEquals(0, verified().size());
+
+    tickAt(150); // windows ended by T0+2m30: 240 and 120 rps
+    assertEquals(0, verified().size());
+    tickAt(210); // the window T0+2m..3m: still 15 rps
+    assertEquals(0, verified().size());
+    tickAt(250); // the window T0+3m..4m: no point for us-central1 while europe-west1 has one
+    AuditRecord v = verified().get(0);
+    assertEquals(Optional.of(210L), v.propagationSeconds());
+    assertTrue(
+        v.message()
+            .startsWith(
+                "verified: traffic to leave us-central1 took at most 210 s after the write"),
+        v.message());
+    tickAt(310);
+    assertEquals(1, verified().size(), "verified once");
+  }
+}
