@@ -481,6 +481,14 @@ public final class Controller {
     if (expected.equals(observed.config())) {
       return fresh;
     }
+    Instant recent = now.minus(settings.pendingGrace());
+    for (PendingWrite w : fresh.recentWrites()) {
+      if (!w.at().isBefore(recent) && w.shownBy(observed.config())) {
+        // ours: two instances wrote at once and the earlier write's states were remembered
+        // last; the plan below writes what the memory stands for
+        return fresh;
+      }
+    }
     Oversight o = settings.oversight();
     List<AuditRecord.RegionChange> changes = new ArrayList<>();
     Map<Region, Pin.Kind> adopt = new TreeMap<>();
@@ -848,7 +856,10 @@ public final class Controller {
         m -> {
           ControllerMemory next = m;
           if (pending.isPresent()) {
-            next = next.withoutPending(pending.get());
+            next =
+                next.withoutPending(pending.get())
+                    .withRecentWrite(
+                        pending.get(), pending.get().at().minus(settings.pendingGrace()));
           }
           if (!started.isEmpty()) {
             List<Watch> all = new ArrayList<>();

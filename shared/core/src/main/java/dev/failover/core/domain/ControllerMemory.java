@@ -33,6 +33,9 @@ import java.util.TreeMap;
  * @param pendingWrites writes announced but whose outcome is not yet recorded, one per writer
  *     (concurrent instances each keep their own)
  * @param watches applied drains and restores whose effect on traffic is not yet verified
+ * @param recentWrites writes applied in the last few minutes: when two instances write at once, the
+ *     region states of the earlier write may be remembered last, and the load balancer then shows a
+ *     write of ours that the states do not stand for; that is not drift
  */
 public record ControllerMemory(
     Map<Region, RegionMemory> regions,
@@ -40,7 +43,8 @@ public record ControllerMemory(
     Map<String, String> notices,
     Map<Region, String> parkedBackends,
     List<PendingWrite> pendingWrites,
-    List<Watch> watches) {
+    List<Watch> watches,
+    List<PendingWrite> recentWrites) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -52,6 +56,7 @@ public record ControllerMemory(
     parkedBackends = java.util.Collections.unmodifiableMap(new TreeMap<>(parkedBackends));
     pendingWrites = List.copyOf(pendingWrites);
     watches = List.copyOf(watches);
+    recentWrites = List.copyOf(recentWrites);
     if (recentEventIds.size() > EVENT_ID_WINDOW) {
       throw new IllegalArgumentException("at most " + EVENT_ID_WINDOW + " event ids");
     }
@@ -63,11 +68,22 @@ public record ControllerMemory(
       Map<String, String> notices,
       Map<Region, String> parkedBackends,
       List<PendingWrite> pendingWrites) {
-    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, List.of());
+    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, List.of(), List.of());
+  }
+
+  public ControllerMemory(
+      Map<Region, RegionMemory> regions,
+      List<String> recentEventIds,
+      Map<String, String> notices,
+      Map<Region, String> parkedBackends,
+      List<PendingWrite> pendingWrites,
+      List<Watch> watches) {
+    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, watches, List.of());
   }
 
   public static ControllerMemory empty() {
-    return new ControllerMemory(Map.of(), List.of(), Map.of(), Map.of(), List.of(), List.of());
+    return new ControllerMemory(
+        Map.of(), List.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
   }
 
   public RegionMemory region(Region region) {
@@ -78,7 +94,7 @@ public record ControllerMemory(
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
     return new ControllerMemory(
-        copy, recentEventIds, notices, parkedBackends, pendingWrites, watches);
+        copy, recentEventIds, notices, parkedBackends, pendingWrites, watches, recentWrites);
   }
 
   public boolean seen(String eventId) {
@@ -134,7 +150,8 @@ public record ControllerMemory(
             notices,
             parkedBackends,
             pendingWrites,
-            watches);
+            watches,
+            recentWrites);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -260,34 +277,51 @@ public record ControllerMemory(
       next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
     }
     return new Pruned(
-        new ControllerMemory(next, recentEventIds, notices, parkedBackends, pendingWrites, watches),
+        new ControllerMemory(
+            next, recentEventIds, notices, parkedBackends, pendingWrites, watches, recentWrites),
         expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
     return new ControllerMemory(
-        regions, recentEventIds, newNotices, parkedBackends, pendingWrites, watches);
+        regions, recentEventIds, newNotices, parkedBackends, pendingWrites, watches, recentWrites);
   }
 
   public ControllerMemory withParked(Map<Region, String> parked) {
-    return new ControllerMemory(regions, recentEventIds, notices, parked, pendingWrites, watches);
+    return new ControllerMemory(
+        regions, recentEventIds, notices, parked, pendingWrites, watches, recentWrites);
   }
 
   public ControllerMemory withPending(PendingWrite pending) {
     List<PendingWrite> next = new ArrayList<>(pendingWrites);
     next.remove(pending);
     next.add(pending);
-    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next, watches);
+    return new ControllerMemory(
+        regions, recentEventIds, notices, parkedBackends, next, watches, recentWrites);
   }
 
   public ControllerMemory withoutPending(PendingWrite pending) {
     List<PendingWrite> next = new ArrayList<>(pendingWrites);
     next.remove(pending);
-    return new ControllerMemory(regions, recentEventIds, notices, parkedBackends, next, watches);
+    return new ControllerMemory(
+        regions, recentEventIds, notices, parkedBackends, next, watches, recentWrites);
+  }
+
+  /** Remembers an applied write, keeping only those applied at or after {@code since}. */
+  public ControllerMemory withRecentWrite(PendingWrite applied, Instant since) {
+    List<PendingWrite> next = new ArrayList<>();
+    for (PendingWrite w : recentWrites) {
+      if (!w.at().isBefore(since) && !w.equals(applied)) {
+        next.add(w);
+      }
+    }
+    next.add(applied);
+    return new ControllerMemory(
+        regions, recentEventIds, notices, parkedBackends, pendingWrites, watches, next);
   }
 
   public ControllerMemory withWatches(List<Watch> next) {
     return new ControllerMemory(
-        regions, recentEventIds, notices, parkedBackends, pendingWrites, next);
+        regions, recentEventIds, notices, parkedBackends, pendingWrites, next, recentWrites);
   }
 }

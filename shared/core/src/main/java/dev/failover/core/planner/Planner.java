@@ -242,6 +242,16 @@ public final class Planner {
     /** The topology's regions by name, looked up once per run instead of scanned per call. */
     private final Map<Region, RegionSpec> specs = new java.util.HashMap<>();
 
+    // Running totals over `level`, kept by setLevel, so that each drain check reads them instead
+    // of summing over every region (a plan stays linear in regions × candidates' log).
+    private int servingCount;
+    private double drainedCapacity; // Σ capacity × (FULL − level) / FULL
+    private double effectiveSum; // Σ base × level / FULL
+    private double totalCapacity;
+
+    /** Multiset of effective weight ÷ capacity for regions with a positive effective weight. */
+    private final TreeMap<Double, Integer> loadRatios = new TreeMap<>();
+
     /** A decision being drafted. */
     private record Draft(
         Action action,
@@ -268,9 +278,10 @@ public final class Planner {
     Plan plan() {
       List<Region> regions = topology.regionNames();
       topology.regions().forEach(spec -> specs.put(spec.region(), spec));
+      totalCapacity = topology.totalCapacityRps();
       for (Region r : regions) {
         RegionState st = memory.region(r).state();
-        level.put(r, st.level());
+        setLevel(r, st.level());
         next.put(r, st);
         verdicts.put(r, verdict(memory.region(r), policy, now));
       }
@@ -535,7 +546,7 @@ public final class Planner {
             Optional.empty(),
             Optional.empty());
       } else {
-        level.put(r, target);
+        setLevel(r, target);
         next.put(r, st.ramping(step, target, now));
         decide(
             r,
@@ -554,7 +565,7 @@ public final class Planner {
     }
 
     private void serve(Region r, RegionState st) {
-      level.put(r, Topology.FULL);
+      setLevel(r, Topology.FULL);
       next.put(r, st.serving(now));
     }
 
@@ -573,8 +584,7 @@ public final class Planner {
       Want w = c.want();
       Optional<String> wanted = Optional.of(w.reason());
       int current = level.get(r);
-      long othersServing =
-          level.entrySet().stream().filter(e -> !e.getKey().equals(r) && e.getValue() > 0).count();
+      long othersServing = servingCount - (current > 0 ? 1 : 0);
       if (w.breakGlass()) {
         if (othersServing < 1) {
           hold(
@@ -601,15 +611,11 @@ public final class Planner {
                 + policy.minServingRegions());
         return;
       }
-      double total = topology.totalCapacityRps();
-      double drainedOthers = 0;
-      for (RegionSpec s : topology.regions()) {
-        if (!s.region().equals(r)) {
-          drainedOthers +=
-              s.capacityRps() * (Topology.FULL - level.get(s.region())) / Topology.FULL;
-        }
-      }
-      double drainedAfter = drainedOthers + specs.get(r).capacityRps();
+      double total = totalCapacity;
+      RegionSpec spec = specs.get(r);
+      double drainedOthers =
+          drainedCapacity - spec.capacityRps() * (Topology.FULL - current) / Topology.FULL;
+      double drainedAfter = drainedOthers + spec.capacityRps();
       if (drainedAfter > policy.maxDrainedFraction() * total + EPSILON) {
         hold(
             c,
@@ -670,29 +676,58 @@ public final class Planner {
       if (expected <= 0) {
         return 0;
       }
-      double others = 0;
-      for (RegionSpec s : topology.regions()) {
-        if (!s.region().equals(r)) {
-          others += effective(s);
-        }
-      }
-      double need = Double.NEGATIVE_INFINITY;
-      for (RegionSpec s : topology.regions()) {
-        double e = effective(s);
-        if (s.region().equals(r) || e <= 0) {
-          continue;
-        }
-        double allowed = policy.headroom() * s.capacityRps();
-        need = Math.max(need, expected * e / allowed - others);
-      }
-      if (need == Double.NEGATIVE_INFINITY) {
+      RegionSpec spec = specs.get(r);
+      double own = effective(spec);
+      double others = effectiveSum - own;
+      // max over the other serving regions j of expectedRps × e_j / (headroom × capacity_j)
+      Optional<Double> maxRatio = maxLoadRatioExcept(own > 0 ? own / spec.capacityRps() : -1);
+      if (maxRatio.isEmpty()) {
         return Topology.FULL + 1;
       }
-      double fraction = need / specs.get(r).baseWeight();
+      double need = expected * maxRatio.get() / policy.headroom() - others;
+      double fraction = need / spec.baseWeight();
       if (fraction <= EPSILON) {
         return 0;
       }
       return (int) Math.min(Topology.FULL + 1, Math.ceil(fraction * Topology.FULL - EPSILON));
+    }
+
+    /** The largest load ratio once one occurrence of {@code own} (if it is one) is set aside. */
+    private Optional<Double> maxLoadRatioExcept(double own) {
+      Map.Entry<Double, Integer> top = loadRatios.lastEntry();
+      if (top == null) {
+        return Optional.empty();
+      }
+      if (top.getKey() != own || top.getValue() > 1) {
+        return Optional.of(top.getKey());
+      }
+      return Optional.ofNullable(loadRatios.lowerKey(top.getKey()));
+    }
+
+    private void setLevel(Region r, int newLevel) {
+      RegionSpec spec = specs.get(r);
+      Integer old = level.put(r, newLevel);
+      if (old != null) {
+        account(spec, old, -1);
+      }
+      account(spec, newLevel, 1);
+    }
+
+    private void account(RegionSpec spec, int lvl, int sign) {
+      if (lvl > 0) {
+        servingCount += sign;
+      }
+      drainedCapacity += sign * spec.capacityRps() * (Topology.FULL - lvl) / Topology.FULL;
+      double e = (double) spec.baseWeight() * lvl / Topology.FULL;
+      effectiveSum += sign * e;
+      if (e > 0) {
+        double ratio = e / spec.capacityRps();
+        if (sign > 0) {
+          loadRatios.merge(ratio, 1, Integer::sum);
+        } else {
+          loadRatios.computeIfPresent(ratio, (k, n) -> n == 1 ? null : n - 1);
+        }
+      }
     }
 
     private double effective(RegionSpec s) {
@@ -708,7 +743,7 @@ public final class Planner {
                 && !now.isAfter(st.lastRestoreAt().get().plus(policy.flapWindow()));
         flaps = flapped ? st.flapCount() + 1 : 0;
       }
-      level.put(r, newLevel);
+      setLevel(r, newLevel);
       next.put(r, st.out(newLevel, now, flaps));
     }
   }

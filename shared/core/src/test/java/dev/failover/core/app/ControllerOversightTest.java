@@ -264,6 +264,31 @@ class ControllerOversightTest {
     }
 
     @Test
+    void noDrift_whenTheLoadBalancerShowsARecentWriteOfOurs() {
+      controller.reconcile(Trigger.of("tick", "t0"), min(0));
+      // two instances wrote at once; the states of the other write were remembered last, so the
+      // memory stands for all-serving while the load balancer shows the write that drained EU
+      var drained = topology.configFor(Map.of(US, Topology.FULL, EU, 0, ASIA, Topology.FULL));
+      store.update(
+          m ->
+              new dev.failover.core.port.StateStore.Change<>(
+                  m.withRecentWrite(
+                      dev.failover.core.domain.PendingWrite.of(
+                          "other", "attempt-1", drained, "fp-1", min(1)),
+                      min(-2)),
+                  true));
+      lb.editOutOfBand(drained);
+      controller.reconcile(Trigger.of("tick", "t2"), min(2));
+      assertEquals(0, ofKind(Kind.DRIFT).size());
+      // the memory decides: europe-west1 serves again
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=100", lb.config().display());
+      // three minutes on the same config would be somebody else's
+      lb.editOutOfBand(drained);
+      controller.reconcile(Trigger.of("tick", "t5"), min(5));
+      assertEquals(1, ofKind(Kind.DRIFT).size());
+    }
+
+    @Test
     void noDrift_whileAWriteOfOursIsPending() {
       controller.reconcile(Trigger.of("tick", "t0"), min(0));
       // another instance announced a write and made it, but has not remembered it yet

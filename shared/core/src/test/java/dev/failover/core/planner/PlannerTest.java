@@ -29,6 +29,7 @@ import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
+import dev.failover.core.testing.Fixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -166,6 +167,26 @@ class PlannerTest {
 
   @Nested
   class SafetyRules {
+    @Test
+    void plan_headroom_judgesOnlyTheSurvivors_notTheRegionBeingDrained() {
+      // us-central1 is the most loaded per unit of capacity (100/500); once it is out, the two
+      // survivors take 1,200 rps: 600 each, under 1,000 × 0.8. A full drain is safe.
+      Topology t =
+          new Topology(
+              Mode.URL_MAP_WEIGHTS,
+              "demo-project",
+              "app",
+              List.of(
+                  RegionSpec.of(US, Fixtures.backend(Mode.URL_MAP_WEIGHTS, US), 100, 500),
+                  RegionSpec.of(EU, Fixtures.backend(Mode.URL_MAP_WEIGHTS, EU), 100, 1000),
+                  RegionSpec.of(ASIA, Fixtures.backend(Mode.URL_MAP_WEIGHTS, ASIA), 100, 1000)),
+              1200);
+      ControllerMemory m = memory().incident(US, "inc-us", min(1)).build();
+      Plan p = plan(t, m, DEFAULTS, allHealthy(), min(2));
+      assertEquals(0, weight(p, US));
+      assertEquals(Action.DRAIN, p.decision(US).action());
+    }
+
     @Test
     void plan_secondRegionPastDrainedFraction_isHeldAndEarliestIncidentDrainsFirst() {
       Topology t = three(Mode.URL_MAP_WEIGHTS);

@@ -60,6 +60,9 @@ public final class MemoryJson {
               pendingArray.add(j);
             });
     o.add("pending_writes", pendingArray);
+    JsonArray recent = new JsonArray();
+    m.recentWrites().forEach(w -> recent.add(write(w)));
+    o.add("recent_writes", recent);
     JsonArray watches = new JsonArray();
     for (Watch w : m.watches()) {
       JsonObject j = new JsonObject();
@@ -166,6 +169,10 @@ public final class MemoryJson {
               w.string("fingerprint_before"),
               Instant.parse(w.string("at"))));
     }
+    List<PendingWrite> recent = new ArrayList<>();
+    for (Strict w : o.objects("recent_writes")) {
+      recent.add(write(w));
+    }
     List<Watch> watches = new ArrayList<>();
     for (Strict w : o.objects("watches")) {
       watches.add(
@@ -177,7 +184,7 @@ public final class MemoryJson {
               w.string("write")));
     }
     o.noOtherFields();
-    return new ControllerMemory(regions, ids, notices, parked, pending, watches);
+    return new ControllerMemory(regions, ids, notices, parked, pending, watches, recent);
   }
 
   private static RegionMemory decodeRegion(Strict o) {
@@ -221,5 +228,31 @@ public final class MemoryJson {
             s.integer("flap_count"),
             s.optString("last_restore_at").map(Instant::parse));
     return new RegionMemory(incidents, build, pin, state);
+  }
+
+  private static JsonObject write(PendingWrite w) {
+    JsonObject j = new JsonObject();
+    j.addProperty("event_id", w.eventId());
+    j.addProperty("step", w.step());
+    JsonObject target = new JsonObject();
+    w.target().forEach((r, v) -> target.addProperty(r.name(), v));
+    j.add("target", target);
+    j.addProperty("fingerprint_before", w.fingerprintBefore());
+    j.addProperty("at", w.at().toString());
+    return j;
+  }
+
+  private static PendingWrite write(Strict w) {
+    Map<Region, String> target = new HashMap<>();
+    w.object("target")
+        .raw()
+        .entrySet()
+        .forEach(e -> target.put(Region.of(e.getKey()), e.getValue().getAsString()));
+    return new PendingWrite(
+        w.string("event_id"),
+        w.string("step"),
+        target,
+        w.string("fingerprint_before"),
+        Instant.parse(w.string("at")));
   }
 }
