@@ -46,19 +46,7 @@ public final class MemoryJson {
     m.parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
     o.add("parked_backends", parked);
     JsonArray pendingArray = new JsonArray();
-    m.pendingWrites()
-        .forEach(
-            w -> {
-              JsonObject j = new JsonObject();
-              j.addProperty("event_id", w.eventId());
-              j.addProperty("step", w.step());
-              JsonObject target = new JsonObject();
-              w.target().forEach((r, v) -> target.addProperty(r.name(), v));
-              j.add("target", target);
-              j.addProperty("fingerprint_before", w.fingerprintBefore());
-              j.addProperty("at", w.at().toString());
-              pendingArray.add(j);
-            });
+    m.pendingWrites().forEach(w -> pendingArray.add(write(w)));
     o.add("pending_writes", pendingArray);
     JsonArray recent = new JsonArray();
     m.recentWrites().forEach(w -> recent.add(write(w)));
@@ -156,18 +144,7 @@ public final class MemoryJson {
                     .forEach(e -> parked.put(Region.of(e.getKey()), e.getValue().getAsString())));
     List<PendingWrite> pending = new ArrayList<>();
     for (Strict w : o.objects("pending_writes")) {
-      Map<Region, String> target = new HashMap<>();
-      w.object("target")
-          .raw()
-          .entrySet()
-          .forEach(e -> target.put(Region.of(e.getKey()), e.getValue().getAsString()));
-      pending.add(
-          new PendingWrite(
-              w.string("event_id"),
-              w.string("step"),
-              target,
-              w.string("fingerprint_before"),
-              Instant.parse(w.string("at"))));
+      pending.add(write(w));
     }
     List<PendingWrite> recent = new ArrayList<>();
     for (Strict w : o.objects("recent_writes")) {

@@ -58,12 +58,21 @@ public final class TopicPublisher implements ChangeNotifications.Publisher, Auto
 
   @Override
   public void publish(String data, Map<String, String> attributes) throws Exception {
+    send(data, attributes);
+  }
+
+  /** Publishes one message and returns its id, waiting at most the timeout. */
+  public String send(String data, Map<String, String> attributes)
+      throws java.io.IOException,
+          InterruptedException,
+          java.util.concurrent.ExecutionException,
+          java.util.concurrent.TimeoutException {
     PubsubMessage m =
         PubsubMessage.newBuilder()
             .setData(ByteString.copyFrom(data, StandardCharsets.UTF_8))
             .putAllAttributes(attributes)
             .build();
-    publisher().publish(m).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return publisher().publish(m).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

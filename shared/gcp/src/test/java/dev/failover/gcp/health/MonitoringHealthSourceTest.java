@@ -5,14 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.api.Metric;
 import com.google.api.MonitoredResource;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.cloud.monitoring.v3.MetricServiceClient;
-import com.google.cloud.monitoring.v3.MetricServiceSettings;
 import com.google.monitoring.v3.ListTimeSeriesRequest;
-import com.google.monitoring.v3.ListTimeSeriesResponse;
-import com.google.monitoring.v3.MetricServiceGrpc;
 import com.google.monitoring.v3.Point;
 import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
@@ -20,12 +13,7 @@ import com.google.monitoring.v3.TypedValue;
 import com.google.protobuf.Timestamp;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Region;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,57 +37,30 @@ class MonitoringHealthSourceTest {
   /** Series the fake answers, by the metric type in the request's filter. */
   final Map<String, List<TimeSeries>> series = new java.util.concurrent.ConcurrentHashMap<>();
 
-  final List<ListTimeSeriesRequest> requests = new CopyOnWriteArrayList<>();
-  volatile Status failWith;
-  Server server;
-  ManagedChannel channel;
-  MetricServiceClient client;
   final List<RuntimeException> errors = new ArrayList<>();
+  MetricServiceFake metrics;
+  List<ListTimeSeriesRequest> requests;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new MetricServiceGrpc.MetricServiceImplBase() {
-                  @Override
-                  public void listTimeSeries(
-                      ListTimeSeriesRequest req, StreamObserver<ListTimeSeriesResponse> obs) {
-                    requests.add(req);
-                    if (failWith != null) {
-                      obs.onError(failWith.asRuntimeException());
-                      return;
-                    }
-                    List<TimeSeries> out = new ArrayList<>();
-                    series.forEach(
-                        (metric, list) -> {
-                          if (req.getFilter().contains("\"" + metric + "\"")) {
-                            out.addAll(list);
-                          }
-                        });
-                    obs.onNext(ListTimeSeriesResponse.newBuilder().addAllTimeSeries(out).build());
-                    obs.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client =
-        MetricServiceClient.create(
-            MetricServiceSettings.newBuilder()
-                .setTransportChannelProvider(
-                    FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .build());
+    metrics = new MetricServiceFake();
+    requests = metrics.requests;
+    metrics.answer =
+        req -> {
+          List<TimeSeries> out = new ArrayList<>();
+          series.forEach(
+              (metric, list) -> {
+                if (req.getFilter().contains("\"" + metric + "\"")) {
+                  out.addAll(list);
+                }
+              });
+          return out;
+        };
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    channel.shutdownNow();
-    server.shutdownNow();
+    metrics.close();
   }
 
   MonitoringHealthSource source(Optional<Double> maxP95, Map<Region, String> uptime) {
@@ -118,7 +79,7 @@ class MonitoringHealthSourceTest {
             d.alignment(),
             d.freshness(),
             d.maxGap());
-    return new MonitoringHealthSource(client, s, Set.of(US, EU, ASIA), errors::add);
+    return new MonitoringHealthSource(metrics.client, s, Set.of(US, EU, ASIA), errors::add);
   }
 
   static Timestamp ts(Instant t) {
@@ -282,7 +243,8 @@ class MonitoringHealthSourceTest {
 
   @Test
   void monitoringUnavailable_reportsNoDataAndTheError_neverThrows() {
-    failWith = Status.PERMISSION_DENIED.withDescription("monitoring.timeSeries.list denied");
+    metrics.failWith =
+        Status.PERMISSION_DENIED.withDescription("monitoring.timeSeries.list denied");
     Map<Region, Health> h = source(Optional.empty(), Map.of()).observe(NOW);
     assertTrue(h.isEmpty());
     assertEquals(1, errors.size());

@@ -4,15 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.api.MonitoredResource;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.cloud.monitoring.v3.MetricServiceClient;
-import com.google.cloud.monitoring.v3.MetricServiceSettings;
 import com.google.monitoring.v3.Aggregation;
 import com.google.monitoring.v3.ListTimeSeriesRequest;
-import com.google.monitoring.v3.ListTimeSeriesResponse;
-import com.google.monitoring.v3.MetricServiceGrpc;
 import com.google.monitoring.v3.Point;
 import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
@@ -23,12 +16,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.port.TrafficSource;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,52 +34,21 @@ class MonitoringTrafficSourceTest {
   static final String BS =
       "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
 
-  final List<ListTimeSeriesRequest> requests = new CopyOnWriteArrayList<>();
   final List<TimeSeries> answer = new CopyOnWriteArrayList<>();
   final List<RuntimeException> errors = new ArrayList<>();
-  volatile Status failWith;
-  Server server;
-  ManagedChannel channel;
-  MetricServiceClient client;
+  MetricServiceFake metrics;
+  List<ListTimeSeriesRequest> requests;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new MetricServiceGrpc.MetricServiceImplBase() {
-                  @Override
-                  public void listTimeSeries(
-                      ListTimeSeriesRequest req, StreamObserver<ListTimeSeriesResponse> obs) {
-                    requests.add(req);
-                    if (failWith != null) {
-                      obs.onError(failWith.asRuntimeException());
-                      return;
-                    }
-                    obs.onNext(
-                        ListTimeSeriesResponse.newBuilder().addAllTimeSeries(answer).build());
-                    obs.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client =
-        MetricServiceClient.create(
-            MetricServiceSettings.newBuilder()
-                .setTransportChannelProvider(
-                    FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .build());
+    metrics = new MetricServiceFake();
+    metrics.answer = req -> answer;
+    requests = metrics.requests;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    channel.shutdownNow();
-    server.shutdownNow();
+    metrics.close();
   }
 
   static Topology topology(Mode mode, String resource) {
@@ -104,7 +61,7 @@ class MonitoringTrafficSourceTest {
   }
 
   MonitoringTrafficSource source(Topology t) {
-    return new MonitoringTrafficSource(() -> client, t, errors::add);
+    return new MonitoringTrafficSource(() -> metrics.client, t, errors::add);
   }
 
   static Timestamp ts(Instant t) {
@@ -206,7 +163,8 @@ class MonitoringTrafficSourceTest {
 
   @Test
   void aFailedRead_isNoDataAndReported() {
-    failWith = Status.PERMISSION_DENIED.withDescription("monitoring.timeSeries.list denied");
+    metrics.failWith =
+        Status.PERMISSION_DENIED.withDescription("monitoring.timeSeries.list denied");
     Map<Region, List<TrafficSource.Point>> r =
         source(topology(Mode.URL_MAP_WEIGHTS, "app-url-map"))
             .requestRates(NOW.minusSeconds(600), NOW);

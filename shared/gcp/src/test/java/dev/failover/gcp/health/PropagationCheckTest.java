@@ -4,14 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.api.MonitoredResource;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.cloud.monitoring.v3.MetricServiceClient;
-import com.google.cloud.monitoring.v3.MetricServiceSettings;
-import com.google.monitoring.v3.ListTimeSeriesRequest;
-import com.google.monitoring.v3.ListTimeSeriesResponse;
-import com.google.monitoring.v3.MetricServiceGrpc;
 import com.google.monitoring.v3.Point;
 import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
@@ -35,11 +27,6 @@ import dev.failover.gcp.intake.CloudBuilds;
 import dev.failover.gcp.intake.Intake;
 import dev.failover.gcp.intake.Payloads;
 import dev.failover.gcp.intake.PubsubMessage;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,41 +53,18 @@ class PropagationCheckTest {
   final List<TimeSeries> answer = new CopyOnWriteArrayList<>();
   final RecordingAuditSink audit = new RecordingAuditSink();
   final Topology topology = Fixtures.three(Mode.URL_MAP_WEIGHTS);
-  Server server;
-  ManagedChannel channel;
-  MetricServiceClient client;
+  MetricServiceFake metrics;
   Instant now = T0;
   Intake intake;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                new MetricServiceGrpc.MetricServiceImplBase() {
-                  @Override
-                  public void listTimeSeries(
-                      ListTimeSeriesRequest req, StreamObserver<ListTimeSeriesResponse> obs) {
-                    Instant end =
-                        Instant.ofEpochSecond(req.getInterval().getEndTime().getSeconds());
-                    List<TimeSeries> visible = answer.stream().map(s -> upTo(s, end)).toList();
-                    obs.onNext(
-                        ListTimeSeriesResponse.newBuilder().addAllTimeSeries(visible).build());
-                    obs.onCompleted();
-                  }
-                })
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client =
-        MetricServiceClient.create(
-            MetricServiceSettings.newBuilder()
-                .setTransportChannelProvider(
-                    FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .build());
+    metrics = new MetricServiceFake();
+    metrics.answer =
+        req -> {
+          Instant end = Instant.ofEpochSecond(req.getInterval().getEndTime().getSeconds());
+          return answer.stream().map(s -> upTo(s, end)).toList();
+        };
     ScriptedHealthSource health = new ScriptedHealthSource();
     topology
         .regionNames()
@@ -135,7 +99,7 @@ class PropagationCheckTest {
             new InMemoryStateStore(),
             new InMemoryLoadBalancer(topology.baseConfig()),
             health,
-            new MonitoringTrafficSource(() -> client, topology, e -> {}),
+            new MonitoringTrafficSource(() -> metrics.client, topology, e -> {}),
             audit,
             clock,
             Pause.NONE);
@@ -143,9 +107,7 @@ class PropagationCheckTest {
 
   @AfterEach
   void stop() {
-    client.close();
-    channel.shutdownNow();
-    server.shutdownNow();
+    metrics.close();
   }
 
   /** The series as Monitoring would show it at {@code end}: windows that ended by then. */
