@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Turns what the controller knows into the load-balancer config it wants. One pure function, {@link
@@ -145,7 +144,7 @@ public final class Planner {
             Optional.of(
                 new Want(
                     Source.DRILL,
-                    "drill by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason(),
+                    "drill by " + p.actor() + " until " + time(p.expiresAt()) + ": " + p.reason(),
                     p.createdAt(),
                     false)),
             Optional.empty(),
@@ -167,7 +166,7 @@ public final class Planner {
                   (p.breakGlass() ? "break-glass manual drain by " : "manual drain by ")
                       + p.actor()
                       + " until "
-                      + p.expiresAt()
+                      + time(p.expiresAt())
                       + ": "
                       + p.reason(),
                   p.createdAt(),
@@ -211,7 +210,7 @@ public final class Planner {
               + " ("
               + i.policy()
               + ") open since "
-              + i.startedAt()
+              + time(i.startedAt())
               + (open > 1 ? " and " + (open - 1) + " more" : ""),
           i.startedAt());
     }
@@ -232,25 +231,22 @@ public final class Planner {
     private final Map<Region, Health> health;
     private final Instant now;
 
-    private final Map<Region, Integer> level = new TreeMap<>();
-    private final Map<Region, RegionState> next = new TreeMap<>();
-    private final Map<Region, Draft> drafts = new TreeMap<>();
-    private final Map<Region, Verdict> verdicts = new TreeMap<>();
+    private final Map<Region, Integer> level = new java.util.HashMap<>();
+    private final Map<Region, RegionState> next = new java.util.HashMap<>();
+    private final Map<Region, Draft> drafts = new java.util.HashMap<>();
+    private final Map<Region, Verdict> verdicts = new java.util.HashMap<>();
     private final List<Region> drillsAborted = new ArrayList<>();
     private Optional<String> abortReason = Optional.empty();
 
     /** The topology's regions by name, looked up once per run instead of scanned per call. */
     private final Map<Region, RegionSpec> specs = new java.util.HashMap<>();
 
-    // Running totals over `level`, kept by setLevel, so that each drain check reads them instead
-    // of summing over every region (a plan stays linear in regions × candidates' log).
+    // Running totals over `level`, kept by setLevel, so that a drain check reads them instead of
+    // summing over every region; only the headroom check still scans the survivors.
     private int servingCount;
     private double drainedCapacity; // Σ capacity × (FULL − level) / FULL
     private double effectiveSum; // Σ base × level / FULL
     private double totalCapacity;
-
-    /** Multiset of effective weight ÷ capacity for regions with a positive effective weight. */
-    private final TreeMap<Double, Integer> loadRatios = new TreeMap<>();
 
     /** A decision being drafted. */
     private record Draft(
@@ -391,7 +387,7 @@ public final class Planner {
         String why =
             aborted
                 ? "drill by " + p.actor() + " aborted (" + abortReason.orElse("") + ")"
-                : "drill by " + p.actor() + " ended at " + p.expiresAt();
+                : "drill by " + p.actor() + " ended at " + time(p.expiresAt());
         Optional<Rule> rule = Optional.of(aborted ? Rule.DRILL_ABORTED : Rule.DRILL_END);
         if (st.phase() == RegionState.Phase.SERVING) {
           decide(r, Action.KEEP, "serving; " + why, rule, Optional.empty(), Optional.empty());
@@ -410,7 +406,7 @@ public final class Planner {
       if (v.forcedIn().isPresent()) {
         Pin p = v.forcedIn().get();
         String why =
-            "force-serve pin by " + p.actor() + " until " + p.expiresAt() + ": " + p.reason();
+            "force-serve pin by " + p.actor() + " until " + time(p.expiresAt()) + ": " + p.reason();
         if (st.phase() == RegionState.Phase.SERVING) {
           decide(
               r, Action.KEEP, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
@@ -459,12 +455,12 @@ public final class Planner {
             r,
             Action.HOLD,
             "healthy since "
-                + healthyFrom
+                + time(healthyFrom)
                 + "; restore hold "
                 + minutes(hold)
                 + (st.flapCount() > 0 ? " (doubled " + st.flapCount() + "x for flapping)" : "")
                 + " ends "
-                + restoreAt,
+                + time(restoreAt),
             Optional.of(rule),
             Optional.empty(),
             Optional.of(restoreAt));
@@ -493,7 +489,7 @@ public final class Planner {
                 r,
                 new Want(
                     Source.RELAPSE,
-                    "unhealthy since " + h.since() + " during the restore ramp (relapse)",
+                    "unhealthy since " + time(h.since()) + " during the restore ramp (relapse)",
                     h.since(),
                     false),
                 Optional.empty()));
@@ -520,7 +516,7 @@ public final class Planner {
                 + " at "
                 + percent(current)
                 + " until "
-                + nextStepAt,
+                + time(nextStepAt),
             Optional.of(Rule.RAMP_DWELL),
             Optional.empty(),
             Optional.of(nextStepAt));
@@ -677,31 +673,24 @@ public final class Planner {
         return 0;
       }
       RegionSpec spec = specs.get(r);
-      double own = effective(spec);
-      double others = effectiveSum - own;
-      // max over the other serving regions j of expectedRps × e_j / (headroom × capacity_j)
-      Optional<Double> maxRatio = maxLoadRatioExcept(own > 0 ? own / spec.capacityRps() : -1);
-      if (maxRatio.isEmpty()) {
+      double others = effectiveSum - effective(spec);
+      // the most loaded survivor j (largest e_j / capacity_j) binds first
+      double maxRatio = -1;
+      for (RegionSpec s : topology.regions()) {
+        double e = effective(s);
+        if (!s.region().equals(r) && e > 0) {
+          maxRatio = Math.max(maxRatio, e / s.capacityRps());
+        }
+      }
+      if (maxRatio < 0) {
         return Topology.FULL + 1;
       }
-      double need = expected * maxRatio.get() / policy.headroom() - others;
+      double need = expected * maxRatio / policy.headroom() - others;
       double fraction = need / spec.baseWeight();
       if (fraction <= EPSILON) {
         return 0;
       }
       return (int) Math.min(Topology.FULL + 1, Math.ceil(fraction * Topology.FULL - EPSILON));
-    }
-
-    /** The largest load ratio once one occurrence of {@code own} (if it is one) is set aside. */
-    private Optional<Double> maxLoadRatioExcept(double own) {
-      Map.Entry<Double, Integer> top = loadRatios.lastEntry();
-      if (top == null) {
-        return Optional.empty();
-      }
-      if (top.getKey() != own || top.getValue() > 1) {
-        return Optional.of(top.getKey());
-      }
-      return Optional.ofNullable(loadRatios.lowerKey(top.getKey()));
     }
 
     private void setLevel(Region r, int newLevel) {
@@ -718,16 +707,7 @@ public final class Planner {
         servingCount += sign;
       }
       drainedCapacity += sign * spec.capacityRps() * (Topology.FULL - lvl) / Topology.FULL;
-      double e = (double) spec.baseWeight() * lvl / Topology.FULL;
-      effectiveSum += sign * e;
-      if (e > 0) {
-        double ratio = e / spec.capacityRps();
-        if (sign > 0) {
-          loadRatios.merge(ratio, 1, Integer::sum);
-        } else {
-          loadRatios.computeIfPresent(ratio, (k, n) -> n == 1 ? null : n - 1);
-        }
-      }
+      effectiveSum += sign * (double) spec.baseWeight() * lvl / Topology.FULL;
     }
 
     private double effective(RegionSpec s) {
@@ -745,6 +725,35 @@ public final class Planner {
       }
       setLevel(r, newLevel);
       next.put(r, st.out(newLevel, now, flaps));
+    }
+  }
+
+  /**
+   * {@code t.toString()} (ISO-8601, UTC), written by hand for whole seconds in years 1000..9999:
+   * reasons name times, and the JDK's formatter was a fifth of a plan's time.
+   */
+  static String time(Instant t) {
+    long epoch = t.getEpochSecond();
+    if (t.getNano() != 0 || epoch < -30610224000L || epoch >= 253402300800L) {
+      return t.toString();
+    }
+    long day = Math.floorDiv(epoch, 86400);
+    int secs = (int) Math.floorMod(epoch, 86400);
+    java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
+    char[] c = "0000-00-00T00:00:00Z".toCharArray();
+    digits(c, 0, d.getYear(), 4);
+    digits(c, 5, d.getMonthValue(), 2);
+    digits(c, 8, d.getDayOfMonth(), 2);
+    digits(c, 11, secs / 3600, 2);
+    digits(c, 14, secs / 60 % 60, 2);
+    digits(c, 17, secs % 60, 2);
+    return new String(c);
+  }
+
+  private static void digits(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
     }
   }
 

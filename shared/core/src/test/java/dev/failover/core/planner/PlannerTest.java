@@ -537,4 +537,22 @@ class PlannerTest {
       assertEquals(a, b);
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "2026-11-01T12:00:00Z",
+        "1970-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "2000-02-29T23:59:59Z",
+        "1000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "2026-11-01T12:00:00.250Z",
+        "+10000-01-01T00:00:00Z",
+        "0999-12-31T23:59:59Z"
+      })
+  void time_writesWhatInstantToStringWrites(String text) {
+    Instant t = Instant.parse(text);
+    assertEquals(t.toString(), Planner.time(t));
+  }
 }
