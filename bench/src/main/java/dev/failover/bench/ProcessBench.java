@@ -2,9 +2,7 @@ package dev.failover.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Region;
-import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.testing.Emulator;
 import dev.failover.fake.compute.ComputeFake;
@@ -49,11 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * jar, runs. Prints one JSON object for bench/report.py.
  */
 public final class ProcessBench {
-  static final String BS =
-      "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
-  static final Region US = Region.of("us-central1");
-  static final Region EU = Region.of("europe-west1");
-  static final Region ASIA = Region.of("asia-east1");
+  static final Region US = ThreeRegions.US;
+  static final Region EU = ThreeRegions.EU;
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -76,7 +71,7 @@ public final class ProcessBench {
       for (int run = 0; run < runs; run++) {
         boolean last = run == runs - 1;
         String map = "cold-" + run;
-        fake.putUrlMap("demo-project", map, WarmLatency.urlMap(BS, List.of(US, EU, ASIA)));
+        ThreeRegions.put(fake, map);
         Topology t = topology(map);
         Map<String, String> env = env(fake, firestore, health, map);
 
@@ -95,7 +90,7 @@ public final class ProcessBench {
       }
       // the storm: fresh processes and a fresh load balancer, so the storm's own first alert is
       // the one effective change (it drains us-central1; europe-west1 is then held by the budget)
-      fake.putUrlMap("demo-project", "storm", WarmLatency.urlMap(BS, List.of(US, EU, ASIA)));
+      ThreeRegions.put(fake, "storm");
       Served e = Served.start(invoker, empty, "dev.failover.bench.EmptyFunction", Map.of());
       storm.add("baseline", storm(e, topology("storm"), fake));
       e.stop();
@@ -139,34 +134,11 @@ public final class ProcessBench {
   }
 
   static Topology topology(String map) {
-    return new Topology(
-        Mode.URL_MAP_WEIGHTS,
-        "demo-project",
-        map,
-        List.of(
-            RegionSpec.of(US, BS + US, 100, 1000),
-            RegionSpec.of(EU, BS + EU, 100, 1000),
-            RegionSpec.of(ASIA, BS + ASIA, 100, 1000)),
-        1500);
+    return ThreeRegions.topology(map);
   }
 
   static String topologyJson(String map) {
-    StringBuilder regions = new StringBuilder();
-    for (Region r : List.of(US, EU, ASIA)) {
-      regions
-          .append(regions.length() == 0 ? "" : ",")
-          .append("{\"region\":\"")
-          .append(r)
-          .append("\",\"backend\":\"")
-          .append(BS)
-          .append(r)
-          .append("\",\"base_weight\":100,\"capacity_rps\":1000}");
-    }
-    return "{\"mode\":\"URL_MAP_WEIGHTS\",\"project\":\"demo-project\",\"resource\":\""
-        + map
-        + "\",\"expected_rps\":1500,\"regions\":["
-        + regions
-        + "]}";
+    return ThreeRegions.topologyJson(map);
   }
 
   /** The Pub/Sub push body of alert notification {@code i} of the storm. */

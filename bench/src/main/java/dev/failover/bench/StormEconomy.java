@@ -2,12 +2,9 @@ package dev.failover.bench;
 
 import com.google.cloud.compute.v1.UrlMapsClient;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.failover.core.domain.Health;
-import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
-import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.InMemoryStateStore;
 import dev.failover.core.memory.ScriptedHealthSource;
@@ -25,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,38 +37,13 @@ public final class StormEconomy {
   public static void main(String[] args) throws Exception {
     int notifications = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     long windowNanos = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 10).toNanos();
-    Region us = Region.of("us-central1");
-    Region eu = Region.of("europe-west1");
-    Region asia = Region.of("asia-east1");
-    String bs =
-        "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
-    Topology t =
-        new Topology(
-            Mode.URL_MAP_WEIGHTS,
-            "demo-project",
-            "app-url-map",
-            List.of(
-                RegionSpec.of(us, bs + us, 100, 1000),
-                RegionSpec.of(eu, bs + eu, 100, 1000),
-                RegionSpec.of(asia, bs + asia, 100, 1000)),
-            1500);
+    Region us = ThreeRegions.US;
+    Region eu = ThreeRegions.EU;
+    Topology t = ThreeRegions.topology("app-url-map");
     try (ComputeFake fake = ComputeFake.start();
         UrlMapsClient client =
             ComputeClients.urlMaps(ComputeClients.Settings.fake(fake.endpoint()))) {
-      StringBuilder wbs = new StringBuilder("[");
-      for (Region r : List.of(us, eu, asia)) {
-        wbs.append(wbs.length() == 1 ? "" : ",")
-            .append("{\"backendService\":\"")
-            .append(bs)
-            .append(r)
-            .append("\",\"weight\":100}");
-      }
-      fake.putUrlMap(
-          "demo-project",
-          "app-url-map",
-          JsonParser.parseString(
-                  "{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs + "]}}")
-              .getAsJsonObject());
+      ThreeRegions.put(fake, "app-url-map");
       InMemoryStateStore store = new InMemoryStateStore();
       ScriptedHealthSource health = new ScriptedHealthSource();
       Instant now = Instant.now();

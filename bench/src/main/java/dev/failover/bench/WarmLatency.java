@@ -6,21 +6,19 @@ import com.google.cloud.compute.v1.UrlMapsClient;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.LbConfig;
-import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
-import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
 import dev.failover.core.testing.Emulator;
+import dev.failover.core.testing.MutableClock;
 import dev.failover.fake.compute.ComputeFake;
 import dev.failover.gcp.compute.ComputeClients;
 import dev.failover.gcp.compute.UrlMapLoadBalancer;
@@ -32,12 +30,9 @@ import dev.failover.gcp.intake.OperatorCommands;
 import dev.failover.gcp.intake.PubsubMessage;
 import dev.failover.gcp.state.FirestoreStateStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,27 +56,14 @@ public final class WarmLatency {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int warmup = 100;
-    Region us = Region.of("us-central1");
-    Region eu = Region.of("europe-west1");
-    Region asia = Region.of("asia-east1");
-    String bs =
-        "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-";
-    Topology t =
-        new Topology(
-            Mode.URL_MAP_WEIGHTS,
-            "demo-project",
-            "app-url-map",
-            List.of(
-                RegionSpec.of(us, bs + us, 100, 1000),
-                RegionSpec.of(eu, bs + eu, 100, 1000),
-                RegionSpec.of(asia, bs + asia, 100, 1000)),
-            1500);
+    Region us = ThreeRegions.US;
+    Topology t = ThreeRegions.topology("app-url-map");
     try (Emulator emulator = Emulator.firestore();
         ComputeFake fake = ComputeFake.start();
         UrlMapsClient client =
             ComputeClients.urlMaps(ComputeClients.Settings.fake(fake.endpoint()))) {
-      fake.putUrlMap("demo-project", "app-url-map", urlMap(bs, List.of(us, eu, asia)));
-      fake.putUrlMap("demo-project", "baseline-map", urlMap(bs, List.of(us, eu, asia)));
+      ThreeRegions.put(fake, "app-url-map");
+      ThreeRegions.put(fake, "baseline-map");
       Firestore db =
           FirestoreOptions.newBuilder()
               .setProjectId("demo-project")
@@ -90,7 +72,7 @@ public final class WarmLatency {
               .setCredentials(NoCredentials.getInstance())
               .build()
               .getService();
-      MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
+      MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
       Ports ports = new Ports();
       StateStore store =
           ports.timed(
@@ -190,20 +172,6 @@ public final class WarmLatency {
     }
   }
 
-  static JsonObject urlMap(String bs, List<Region> regions) {
-    StringBuilder wbs = new StringBuilder("[");
-    for (Region r : regions) {
-      wbs.append(wbs.length() == 1 ? "" : ",")
-          .append("{\"backendService\":\"")
-          .append(bs)
-          .append(r)
-          .append("\",\"weight\":100}");
-    }
-    return JsonParser.parseString(
-            "{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs + "]}}")
-        .getAsJsonObject();
-  }
-
   /** Median, p99 and max in milliseconds. */
   static JsonObject stats(long[] nanos) {
     long[] s = nanos.clone();
@@ -263,34 +231,6 @@ public final class WarmLatency {
           return time(() -> inner.apply(target, fingerprint, parked));
         }
       };
-    }
-  }
-
-  /** A clock the harness moves forward. */
-  static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

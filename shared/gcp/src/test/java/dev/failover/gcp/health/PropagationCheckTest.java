@@ -20,6 +20,7 @@ import dev.failover.core.memory.InMemoryStateStore;
 import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.Pause;
 import dev.failover.core.testing.Fixtures;
+import dev.failover.core.testing.MutableClock;
 import dev.failover.core.testing.RecordingAuditSink;
 import dev.failover.gcp.config.Assembly;
 import dev.failover.gcp.config.Env;
@@ -28,10 +29,8 @@ import dev.failover.gcp.intake.Intake;
 import dev.failover.gcp.intake.Payloads;
 import dev.failover.gcp.intake.PubsubMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +53,7 @@ class PropagationCheckTest {
   final RecordingAuditSink audit = new RecordingAuditSink();
   final Topology topology = Fixtures.three(Mode.URL_MAP_WEIGHTS);
   MetricServiceFake metrics;
-  Instant now = T0;
+  final MutableClock clock = new MutableClock(T0);
   Intake intake;
 
   @BeforeEach
@@ -69,23 +68,6 @@ class PropagationCheckTest {
     topology
         .regionNames()
         .forEach(r -> health.report(r, Health.Status.HEALTHY, T0.minusSeconds(3600)));
-    Clock clock =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now;
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
     Env env =
         Env.embedded(
             topology,
@@ -145,13 +127,14 @@ class PropagationCheckTest {
   void deliver(Intake.Stream stream, String id, String data) {
     intake.handle(
         stream,
-        PubsubMessage.envelope(id, now, Map.of(), data, "projects/demo-project/subscriptions/s")
+        PubsubMessage.envelope(
+                id, clock.instant(), Map.of(), data, "projects/demo-project/subscriptions/s")
             .getBytes(StandardCharsets.UTF_8),
         id);
   }
 
   void tickAt(long seconds) {
-    now = T0.plusSeconds(seconds);
+    clock.set(T0.plusSeconds(seconds));
     deliver(Intake.Stream.TICK, "tick-" + seconds, "{}");
   }
 
@@ -165,7 +148,7 @@ class PropagationCheckTest {
     // window to stop sending it requests, after which the metric has no point for it at all
     answer.add(series(US, 240, 120, 15, -1, -1));
     answer.add(series(EU, 250, 370, 480, 490, 495));
-    now = T0.plusSeconds(30);
+    clock.set(T0.plusSeconds(30));
     deliver(
         Intake.Stream.ALERTS,
         "a1",
