@@ -124,8 +124,8 @@ final class HtmlReport {
       String type = AuditFile.str(trigger, "type");
       String marker = null;
       int y = eventsY;
-      if (kind.equals("hold")) {
-        marker = "hold";
+      if (Set.of("hold", "drift", "drill", "verified").contains(kind)) {
+        marker = kind; // on the lane of the region it concerns
         List<JsonObject> rs = AuditFile.regions(r);
         if (!rs.isEmpty() && laneOf.containsKey(AuditFile.str(rs.get(0), "region"))) {
           y = TOP + laneOf.get(AuditFile.str(rs.get(0), "region")) * LANE + LANE / 2;
@@ -196,7 +196,7 @@ final class HtmlReport {
         + "</style></head><body>\n<h1>"
         + esc(title)
         + "</h1>\n<p class=\"legend\">"
-        + "<span>&#9679; incident</span><span>&#9632; build</span><span>&#9670; command</span><span>&#9650; safety hold</span><span>&#10006; page</span>"
+        + "<span>&#9679; incident</span><span>&#9632; build</span><span>&#9670; command</span><span>&#9650; safety hold</span><span>&#9660; drift</span><span>&#9711; drill step</span><span>&#10004; traffic verified</span><span>&#10006; page</span>"
         + "</p>\n"
         + svg
         + "\n<h2>Records ("
@@ -224,6 +224,10 @@ final class HtmlReport {
       case "build" -> "<rect x=\"-5\" y=\"-5\" width=\"10\" height=\"10\" fill=\"#1f77b4\"/>";
       case "command" -> "<path d=\"M0,-7 L7,0 L0,7 L-7,0 Z\" fill=\"#9467bd\"/>";
       case "hold" -> "<path d=\"M0,-7 L7,6 L-7,6 Z\" fill=\"#ff7f0e\"/>";
+      case "drift" -> "<path d=\"M0,7 L7,-6 L-7,-6 Z\" fill=\"#8c564b\"/>";
+      case "drill" -> "<circle r=\"6\" fill=\"none\" stroke=\"#9467bd\" stroke-width=\"3\"/>";
+      case "verified" ->
+          "<path d=\"M-6,0 L-2,5 L6,-6\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"3\"/>";
       default -> "<path d=\"M-6,-6 L6,6 M6,-6 L-6,6\" stroke=\"#000\" stroke-width=\"3\"/>";
     };
   }

@@ -35,7 +35,8 @@ final class SimulateCommand implements Callable<Integer> {
           "manual-drain-expiry",
           "alert-storm",
           "rolling-deploy",
-          "late-deliveries");
+          "late-deliveries",
+          "drill-aborted");
 
   @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "regional-outage")
   String scenario;

@@ -250,6 +250,12 @@ final class Simulation {
         case PAGE -> notes.add("PAGE " + r.message());
         case EXPIRED -> notes.add("expired: " + r.message());
         case IGNORED, REJECTED -> notes.add(r.kind().wire() + ": " + r.message());
+        case DRILL -> {
+          if (r.outcome() != AuditRecord.Outcome.APPLIED) {
+            notes.add(r.message()); // a refusal; applied steps show as the change above
+          }
+        }
+        case DRIFT, VERIFIED -> notes.add(r.kind().wire() + ": " + r.message());
         default -> {}
       }
     }

@@ -115,13 +115,35 @@ class SimulationTest {
   }
 
   @Test
+  void simulate_drillAborted_restoresAtOnceAndRefusesTheSecondDrill() throws Exception {
+    Path audit = tmp.resolve("drill.ndjson");
+    Path html = tmp.resolve("drill.html");
+    Run r =
+        failoverctl(
+            "simulate", "drill-aborted", "--audit", audit.toString(), "--html", html.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out()
+            .contains(
+                "us-central1: serve 0 -> 100 - drill by alice@example.com aborted (europe-west1 is"
+                    + " wanted out: incident 0.eu7h2k"),
+        r.out());
+    assertTrue(r.out().contains("drill of asia-east1 refused: "), r.out());
+    List<String> drills =
+        Files.readAllLines(audit).stream().filter(l -> l.contains("\"kind\":\"drill\"")).toList();
+    assertEquals(3, drills.size(), "started, aborted, refused: " + drills);
+    String page = Files.readString(html);
+    assertEquals(3, page.split("class=\"marker marker-drill\"", -1).length - 1);
+  }
+
+  @Test
   void simulate_unknownScenario_exits2AndSaysWhatExists() {
     Run r = failoverctl("simulate", "no-such-thing");
     assertEquals(2, r.exit());
     assertEquals(
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
             + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry, alert-storm,"
-            + " rolling-deploy, late-deliveries\n",
+            + " rolling-deploy, late-deliveries, drill-aborted\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }
 

@@ -24,7 +24,10 @@ final class Handling {
   static void log(PrintStream out, Intake.Stream stream, Intake.Outcome o, long millis) {
     JsonObject line = new JsonObject();
     line.addProperty(
-        "severity", o.status().equals("rejected") ? "WARNING" : o.wrote() ? "NOTICE" : "INFO");
+        "severity",
+        o.status().equals("rejected") || o.status().equals("refused")
+            ? "WARNING"
+            : o.wrote() ? "NOTICE" : "INFO");
     line.addProperty(
         "message", stream.wire() + " " + o.eventId() + ": " + o.status() + ": " + o.summary());
     JsonObject labels = new JsonObject();

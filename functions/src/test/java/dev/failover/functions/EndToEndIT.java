@@ -710,6 +710,15 @@ class EndToEndIT {
                             && r.error().orElse("").startsWith("refused: ")));
     assertEquals(before, writes());
     assertEquals(100, weight(ASIA));
+    Thread.sleep(1500); // a refused command is acked, not redelivered again and again
+    assertEquals(
+        1,
+        audit.records().stream()
+            .filter(
+                r ->
+                    r.kind() == AuditRecord.Kind.DRILL
+                        && r.error().orElse("").startsWith("refused: "))
+            .count());
     assertAudited();
   }
 

@@ -111,6 +111,9 @@ public final class Controller {
   private final Pause pause;
   private final TrafficSource traffic;
 
+  /** This instance, in its pending-write markers (see {@link PendingWrite#writer}). */
+  private final String writer = java.util.UUID.randomUUID().toString();
+
   public Controller(
       Settings settings,
       StateStore store,
@@ -259,7 +262,8 @@ public final class Controller {
       }
       String step = "attempt-" + attempt;
       PendingWrite pending =
-          PendingWrite.of(trigger.eventId(), step, plan.target(), observed.fingerprint(), now);
+          PendingWrite.of(
+              trigger.eventId(), step, plan.target(), observed.fingerprint(), now, writer);
       Map<Region, String> parked = announce(memory, observed, plan, pending);
       records.add(
           write(

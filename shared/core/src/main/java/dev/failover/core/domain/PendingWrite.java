@@ -15,22 +15,36 @@ import java.util.TreeMap;
  * @param target each region's setting as the write would leave it, as displayed
  * @param fingerprintBefore the fingerprint the write presented
  * @param at when it was announced
+ * @param writer the controller instance that announced it: two instances handling deliveries of the
+ *     same event at the same moment announce otherwise equal writes, and each must clear only its
+ *     own (the record ids leave it out, so that a write's outcome has one id however recorded)
  */
 public record PendingWrite(
-    String eventId, String step, Map<Region, String> target, String fingerprintBefore, Instant at) {
+    String eventId,
+    String step,
+    Map<Region, String> target,
+    String fingerprintBefore,
+    Instant at,
+    String writer) {
   public PendingWrite {
     Objects.requireNonNull(eventId);
     Objects.requireNonNull(step);
     target = java.util.Collections.unmodifiableMap(new TreeMap<>(target));
     Objects.requireNonNull(fingerprintBefore);
     Objects.requireNonNull(at);
+    Objects.requireNonNull(writer);
   }
 
   public static PendingWrite of(
       String eventId, String step, LbConfig target, String fingerprint, Instant at) {
+    return of(eventId, step, target, fingerprint, at, "");
+  }
+
+  public static PendingWrite of(
+      String eventId, String step, LbConfig target, String fingerprint, Instant at, String writer) {
     Map<Region, String> t = new TreeMap<>();
     target.settings().forEach((r, s) -> t.put(r, s.display()));
-    return new PendingWrite(eventId, step, t, fingerprint, at);
+    return new PendingWrite(eventId, step, t, fingerprint, at, writer);
   }
 
   /** True when {@code config} shows every setting this write was to make. */

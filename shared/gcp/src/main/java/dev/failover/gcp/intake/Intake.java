@@ -138,7 +138,13 @@ public final class Intake {
               + ") ago; dropped");
     }
     Controller.Result r = controller.handle(a.event(), a.trigger(), now);
-    ControllerMemory.Effect effect = r.recorded().orElseThrow().effect();
+    if (r.recorded().isEmpty()) {
+      // refused by the controller before it reached memory (a drill a safety rule would hold):
+      // audited there; acked here, a redelivery would be refused the same way
+      String why = r.records().stream().map(AuditRecord::message).findFirst().orElse("refused");
+      return new Outcome(stream, "refused", m.messageId(), why, Optional.of(r));
+    }
+    ControllerMemory.Effect effect = r.recorded().get().effect();
     return new Outcome(
         stream,
         effect.name().toLowerCase(Locale.ROOT),

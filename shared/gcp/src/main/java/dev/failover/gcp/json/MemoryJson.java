@@ -216,6 +216,7 @@ public final class MemoryJson {
     j.add("target", target);
     j.addProperty("fingerprint_before", w.fingerprintBefore());
     j.addProperty("at", w.at().toString());
+    j.addProperty("writer", w.writer());
     return j;
   }
 
@@ -230,6 +231,7 @@ public final class MemoryJson {
         w.string("step"),
         target,
         w.string("fingerprint_before"),
-        Instant.parse(w.string("at")));
+        Instant.parse(w.string("at")),
+        w.optString("writer").orElse(""));
   }
 }

@@ -226,6 +226,24 @@ class IntakeTest {
     }
 
     @Test
+    void commandDrill_drainsUnderTheRules() {
+      Intake.Outcome o = deliver(Intake.Stream.COMMANDS, golden("commands/drill.json"), Map.of());
+      assertEquals("changed", o.status());
+      assertEquals(Pin.Kind.DRILL, store.load().region(US).pin().orElseThrow().kind());
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+    }
+
+    @Test
+    void commandDrill_thatARuleWouldHold_isRefusedAndAcked() {
+      deliver(Intake.Stream.COMMANDS, golden("commands/drain.json"), Map.of());
+      Intake.Outcome o = deliver(Intake.Stream.COMMANDS, golden("commands/drill.json"), Map.of());
+      assertEquals("refused", o.status(), "acked: a redelivery would be refused the same way");
+      assertTrue(o.summary().startsWith("drill of us-central1 refused: "), o.summary());
+      assertEquals(Optional.empty(), store.load().region(US).pin());
+      assertEquals("asia-east1=100 europe-west1=0 us-central1=100", lb.config().display());
+    }
+
+    @Test
     void tick_reconciles() {
       Intake.Outcome o = deliver(Intake.Stream.TICK, "{}", Map.of());
       assertEquals("reconciled", o.status());

@@ -219,6 +219,13 @@ class ConcurrencyIT {
     ControllerMemory p = parallel.store().load();
     assertEquals(serial.lb(t), parallel.lb(t), "the load balancer ends as after a serial run");
     assertEquals("asia-east1=100 europe-west1=0 us-central1=0", parallel.lb(t).display());
+    assertEquals(
+        List.of(),
+        parallel.audit().records().stream()
+            .filter(r -> r.kind() == AuditRecord.Kind.DRIFT)
+            .map(AuditRecord::message)
+            .toList(),
+        "our own concurrent writes are never drift");
     assertEquals(s.regions(), p.regions(), "no update lost: the memory ends as after a serial run");
     assertEquals(
         new java.util.TreeSet<>(s.recentEventIds()), new java.util.TreeSet<>(p.recentEventIds()));
