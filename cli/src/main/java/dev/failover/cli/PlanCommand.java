@@ -68,7 +68,14 @@ final class PlanCommand implements Callable<Integer> {
       InMemoryLoadBalancer lb = new InMemoryLoadBalancer(a.runtime.loadBalancer().read().config());
       List<AuditRecord> records = new ArrayList<>();
       Intake copy =
-          Assembly.intake(a.env, memory, lb, a.runtime.health(), records::add, clock, Pause.NONE);
+          Assembly.intake(
+              a.env,
+              memory,
+              lb,
+              a.runtime.health(),
+              r -> records.add(r.asDryRun()),
+              clock,
+              Pause.NONE);
       Intake.Outcome o;
       if (event != null) {
         String data = Files.readString(event, StandardCharsets.UTF_8);

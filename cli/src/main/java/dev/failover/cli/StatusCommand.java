@@ -6,12 +6,14 @@ import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Watch;
 import dev.failover.core.planner.Action;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.planner.RegionDecision;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,6 +63,16 @@ final class StatusCommand implements Callable<Integer> {
           }
           d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w));
           m.pin().filter(p -> p.activeAt(now)).ifPresent(p -> o.add("pin", pin(p)));
+          memory.watches().stream()
+              .filter(w -> w.region().equals(d.region()))
+              .findFirst()
+              .ifPresent(
+                  w -> {
+                    JsonObject v = new JsonObject();
+                    v.addProperty("direction", w.direction().name().toLowerCase(Locale.ROOT));
+                    v.addProperty("written_at", w.writtenAt().toString());
+                    o.add("awaiting_verification", v);
+                  });
           o.addProperty("next_action", d.action() == Action.KEEP ? "none" : d.action().wire());
           d.nextActionAt().ifPresent(t -> o.addProperty("next_action_at", t.toString()));
           o.addProperty("reason", d.reason());
@@ -107,6 +119,15 @@ final class StatusCommand implements Callable<Integer> {
                         p.expiresAt(),
                         p.breakGlass() ? " (break-glass)" : "",
                         p.reason()));
+        memory.watches().stream()
+            .filter(w -> w.region().equals(d.region()))
+            .forEach(
+                w ->
+                    out.printf(
+                        "%-16s awaiting traffic %s since the write at %s%n",
+                        "",
+                        w.direction() == Watch.Direction.OUT ? "to leave" : "to arrive",
+                        w.writtenAt()));
       }
       plan.page().ifPresent(p -> out.println("PAGE: " + p));
       return 0;

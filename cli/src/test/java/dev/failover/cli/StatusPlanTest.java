@@ -71,6 +71,34 @@ class StatusPlanTest {
   }
 
   @Test
+  void status_showsADrainAwaitingTrafficVerification() throws Exception {
+    deliverAlert();
+    new dev.failover.gcp.embedded.FileStateStore(dir.resolve("state.json"))
+        .update(
+            m ->
+                new dev.failover.core.port.StateStore.Change<>(
+                    m.withWatches(
+                        java.util.List.of(
+                            new dev.failover.core.domain.Watch(
+                                dev.failover.core.domain.Region.of("us-central1"),
+                                dev.failover.core.domain.Watch.Direction.OUT,
+                                Cli.NOW,
+                                "77",
+                                "attempt-1@fp-1"))),
+                    true));
+    Cli.Run r = Cli.run(env, "status");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out().contains("awaiting traffic to leave since the write at 2026-11-01T12:05:00Z"),
+        r.out());
+    JsonArray arr =
+        JsonParser.parseString(Cli.run(env, "status", "--output", "json").out()).getAsJsonArray();
+    assertEquals(
+        "{\"direction\":\"out\",\"written_at\":\"2026-11-01T12:05:00Z\"}",
+        arr.get(2).getAsJsonObject().get("awaiting_verification").toString());
+  }
+
+  @Test
   void plan_afterAnEvent_showsTheWriteAndChangesNothing() throws Exception {
     String before = Cli.run(env, "status", "--output", "json").out();
     Cli.Run r = Cli.run(env, "plan", "--event", "../examples/alert-open.json");
@@ -78,6 +106,12 @@ class StatusPlanTest {
     assertTrue(
         r.out().contains("would write: asia-east1=100 europe-west1=100 us-central1=0"), r.out());
     assertTrue(r.out().contains("record: {\"schema_version\":1"), r.out());
+    assertTrue(
+        r.out()
+            .lines()
+            .filter(l -> l.startsWith("record: "))
+            .allMatch(l -> l.contains("\"dry_run\":true")),
+        "every record is marked as a dry run: " + r.out());
     assertEquals(before, Cli.run(env, "status", "--output", "json").out(), "plan changed nothing");
     assertTrue(Files.notExists(dir.resolve("lb.json")), "the load balancer file was not written");
   }

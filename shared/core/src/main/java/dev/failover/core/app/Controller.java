@@ -679,8 +679,8 @@ public final class Controller {
                         + o.verifyWithin()
                         + " of the write at "
                         + w.writtenAt()
-                        + ": the load balancer's metrics do not show the change; check the"
-                        + " load balancer")));
+                        + ": the load balancer's metrics do not show the change, or could not"
+                        + " be read (see the function's warnings); check the load balancer")));
       }
     }
     if (done.isEmpty()) {

@@ -48,6 +48,25 @@ public record AuditRecord(
 
   public static final int SCHEMA_VERSION = 1;
 
+  /** This record as a dry run would write it ({@code failoverctl plan}: nothing was changed). */
+  public AuditRecord asDryRun() {
+    return new AuditRecord(
+        recordId,
+        ts,
+        kind,
+        trigger,
+        loadBalancer,
+        regions,
+        rule,
+        true,
+        outcome,
+        error,
+        latencyMs,
+        controllerVersion,
+        message,
+        propagationSeconds);
+  }
+
   public AuditRecord(
       String recordId,
       Instant ts,
