@@ -4,6 +4,7 @@ import dev.failover.core.audit.AuditLine;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.memory.InMemoryLoadBalancer;
 import dev.failover.core.memory.InMemoryStateStore;
+import dev.failover.core.planner.Plan;
 import dev.failover.core.planner.RegionDecision;
 import dev.failover.core.port.Pause;
 import dev.failover.gcp.config.Assembly;
@@ -99,11 +100,16 @@ final class PlanCommand implements Callable<Integer> {
       o.result()
           .ifPresent(
               r -> {
+                if (r.plan().isEmpty()) {
+                  out.println("no change: the event changes nothing the controller knows");
+                  return;
+                }
+                Plan plan = r.plan().get();
                 out.println(
                     r.wrote()
-                        ? "would write: " + r.plan().target().display()
-                        : "no change: " + r.plan().target().display());
-                for (RegionDecision d : r.plan().decisions()) {
+                        ? "would write: " + plan.target().display()
+                        : "no change: " + plan.target().display());
+                for (RegionDecision d : plan.decisions()) {
                   out.printf(
                       "  %-16s %-6s -> %-6s %-13s %s%n",
                       d.region(),
@@ -112,7 +118,7 @@ final class PlanCommand implements Callable<Integer> {
                       d.action().wire(),
                       d.reason());
                 }
-                r.plan().page().ifPresent(p -> out.println("PAGE: " + p));
+                plan.page().ifPresent(p -> out.println("PAGE: " + p));
               });
       for (AuditRecord rec : records) {
         out.println("record: " + AuditLine.encode(rec));

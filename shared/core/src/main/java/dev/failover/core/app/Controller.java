@@ -95,10 +95,13 @@ public final class Controller {
     }
   }
 
-  /** What one call did. */
+  /**
+   * What one call did. {@code plan} is empty when no reconcile ran: the event changed nothing and
+   * every change before it was already reconciled.
+   */
   public record Result(
       Optional<ControllerMemory.Recorded> recorded,
-      Plan plan,
+      Optional<Plan> plan,
       boolean wrote,
       List<AuditRecord> records) {}
 
@@ -172,6 +175,14 @@ public final class Controller {
               now,
               received,
               recorded.effect().name().toLowerCase(Locale.ROOT) + ": " + recorded.detail()));
+    }
+    ControllerMemory m = recorded.memory();
+    if (recorded.effect() != ControllerMemory.Effect.CHANGED
+        && m.pendingWrites().isEmpty()
+        && m.settled()) {
+      // nothing to do: no read of the load balancer (a storm of renotifications and
+      // redeliveries costs one memory transaction each); the tick still runs the clock's rules
+      return new Result(Optional.of(recorded), Optional.empty(), false, records);
     }
     Result r = reconcile(trigger, now, received);
     records.addAll(r.records());
@@ -258,7 +269,7 @@ public final class Controller {
       if (!plan.changesLoadBalancer()) {
         records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.empty()));
         remember(memory, plan, Optional.empty());
-        return new Result(Optional.empty(), plan, false, records);
+        return new Result(Optional.empty(), Optional.of(plan), false, records);
       }
       String step = "attempt-" + attempt;
       PendingWrite pending =
@@ -326,7 +337,7 @@ public final class Controller {
       records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.of(written)));
       records.addAll(drillSteps(memory, trigger, plan, now, received, observed, written));
       remember(memory.withPending(pending), plan, Optional.of(pending));
-      return new Result(Optional.empty(), plan, true, records);
+      return new Result(Optional.empty(), Optional.of(plan), true, records);
     }
   }
 
@@ -381,7 +392,7 @@ public final class Controller {
                 latency(received),
                 settings.version(),
                 "drill of " + drill.region() + " refused: " + why.get()));
-    return Optional.of(new Result(Optional.empty(), plan, false, List.of(r)));
+    return Optional.of(new Result(Optional.empty(), Optional.of(plan), false, List.of(r)));
   }
 
   /** Ends the pins of drills the plan aborted, so that they do not resume later. */
@@ -852,13 +863,14 @@ public final class Controller {
    */
   private void remember(ControllerMemory basis, Plan plan, Optional<PendingWrite> pending) {
     Map<Region, RegionState> before = states(basis);
-    if (before.equals(plan.nextStates()) && pending.isEmpty()) {
+    long planned = basis.changes();
+    if (before.equals(plan.nextStates()) && pending.isEmpty() && basis.reconciled() >= planned) {
       return;
     }
     List<Watch> started = pending.map(p -> watches(plan, p)).orElse(List.of());
     store.update(
         m -> {
-          ControllerMemory next = m;
+          ControllerMemory next = m.withReconciled(planned);
           if (pending.isPresent()) {
             next =
                 next.withoutPending(pending.get())

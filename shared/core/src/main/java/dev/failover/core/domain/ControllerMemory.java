@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * @param recentWrites writes applied in the last few minutes: when two instances write at once, the
  *     region states of the earlier write may be remembered last, and the load balancer then shows a
  *     write of ours that the states do not stand for; that is not drift
+ * @param changes how many events have changed this memory (a sequence number)
+ * @param reconciled the {@code changes} of the newest memory a reconcile planned from and completed
+ *     with; while it is behind, an event that changes nothing still reconciles, so that a
+ *     redelivery after a failed reconcile heals at once
  */
 public record ControllerMemory(
     Map<Region, RegionMemory> regions,
@@ -44,7 +48,9 @@ public record ControllerMemory(
     Map<Region, String> parkedBackends,
     List<PendingWrite> pendingWrites,
     List<Watch> watches,
-    List<PendingWrite> recentWrites) {
+    List<PendingWrite> recentWrites,
+    long changes,
+    long reconciled) {
 
   /** How many event ids are remembered for redelivery detection. */
   public static final int EVENT_ID_WINDOW = 2048;
@@ -68,7 +74,7 @@ public record ControllerMemory(
       Map<String, String> notices,
       Map<Region, String> parkedBackends,
       List<PendingWrite> pendingWrites) {
-    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, List.of(), List.of());
+    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, List.of());
   }
 
   public ControllerMemory(
@@ -78,12 +84,12 @@ public record ControllerMemory(
       Map<Region, String> parkedBackends,
       List<PendingWrite> pendingWrites,
       List<Watch> watches) {
-    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, watches, List.of());
+    this(regions, recentEventIds, notices, parkedBackends, pendingWrites, watches, List.of(), 0, 0);
   }
 
   public static ControllerMemory empty() {
     return new ControllerMemory(
-        Map.of(), List.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+        Map.of(), List.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), 0, 0);
   }
 
   public RegionMemory region(Region region) {
@@ -94,7 +100,15 @@ public record ControllerMemory(
     Map<Region, RegionMemory> copy = new HashMap<>(regions);
     copy.put(region, memory);
     return new ControllerMemory(
-        copy, recentEventIds, notices, parkedBackends, pendingWrites, watches, recentWrites);
+        copy,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        pendingWrites,
+        watches,
+        recentWrites,
+        changes,
+        reconciled);
   }
 
   public boolean seen(String eventId) {
@@ -151,7 +165,9 @@ public record ControllerMemory(
             parkedBackends,
             pendingWrites,
             watches,
-            recentWrites);
+            recentWrites,
+            applied.effect() == Effect.CHANGED ? changes + 1 : changes,
+            reconciled);
     return new Recorded(withId, applied.effect(), applied.detail());
   }
 
@@ -278,18 +294,42 @@ public record ControllerMemory(
     }
     return new Pruned(
         new ControllerMemory(
-            next, recentEventIds, notices, parkedBackends, pendingWrites, watches, recentWrites),
+            next,
+            recentEventIds,
+            notices,
+            parkedBackends,
+            pendingWrites,
+            watches,
+            recentWrites,
+            changes,
+            reconciled),
         expired);
   }
 
   public ControllerMemory withNotices(Map<String, String> newNotices) {
     return new ControllerMemory(
-        regions, recentEventIds, newNotices, parkedBackends, pendingWrites, watches, recentWrites);
+        regions,
+        recentEventIds,
+        newNotices,
+        parkedBackends,
+        pendingWrites,
+        watches,
+        recentWrites,
+        changes,
+        reconciled);
   }
 
   public ControllerMemory withParked(Map<Region, String> parked) {
     return new ControllerMemory(
-        regions, recentEventIds, notices, parked, pendingWrites, watches, recentWrites);
+        regions,
+        recentEventIds,
+        notices,
+        parked,
+        pendingWrites,
+        watches,
+        recentWrites,
+        changes,
+        reconciled);
   }
 
   public ControllerMemory withPending(PendingWrite pending) {
@@ -297,14 +337,30 @@ public record ControllerMemory(
     next.remove(pending);
     next.add(pending);
     return new ControllerMemory(
-        regions, recentEventIds, notices, parkedBackends, next, watches, recentWrites);
+        regions,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        next,
+        watches,
+        recentWrites,
+        changes,
+        reconciled);
   }
 
   public ControllerMemory withoutPending(PendingWrite pending) {
     List<PendingWrite> next = new ArrayList<>(pendingWrites);
     next.remove(pending);
     return new ControllerMemory(
-        regions, recentEventIds, notices, parkedBackends, next, watches, recentWrites);
+        regions,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        next,
+        watches,
+        recentWrites,
+        changes,
+        reconciled);
   }
 
   /** Remembers an applied write, keeping only those applied at or after {@code since}. */
@@ -317,11 +373,46 @@ public record ControllerMemory(
     }
     next.add(applied);
     return new ControllerMemory(
-        regions, recentEventIds, notices, parkedBackends, pendingWrites, watches, next);
+        regions,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        pendingWrites,
+        watches,
+        next,
+        changes,
+        reconciled);
   }
 
   public ControllerMemory withWatches(List<Watch> next) {
     return new ControllerMemory(
-        regions, recentEventIds, notices, parkedBackends, pendingWrites, next, recentWrites);
+        regions,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        pendingWrites,
+        next,
+        recentWrites,
+        changes,
+        reconciled);
+  }
+
+  /** True when a reconcile has planned from every change recorded so far. */
+  public boolean settled() {
+    return reconciled >= changes;
+  }
+
+  /** Notes that a reconcile planned from the memory with {@code basis} changes and completed. */
+  public ControllerMemory withReconciled(long basis) {
+    return new ControllerMemory(
+        regions,
+        recentEventIds,
+        notices,
+        parkedBackends,
+        pendingWrites,
+        watches,
+        recentWrites,
+        changes,
+        Math.max(reconciled, basis));
   }
 }

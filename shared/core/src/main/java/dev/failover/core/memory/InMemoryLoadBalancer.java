@@ -19,6 +19,8 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
   private long generation = 1;
   private final List<LbConfig> writes = new ArrayList<>();
   private final Deque<RuntimeException> faults = new ArrayDeque<>();
+  private final Deque<RuntimeException> readFaults = new ArrayDeque<>();
+  private int reads;
 
   public InMemoryLoadBalancer(LbConfig initial) {
     this.config = initial;
@@ -26,6 +28,10 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
 
   @Override
   public synchronized Observed read() {
+    reads++;
+    if (!readFaults.isEmpty()) {
+      throw readFaults.removeFirst();
+    }
     return new Observed(config, fingerprint());
   }
 
@@ -62,6 +68,16 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
   /** The next {@code apply} throws {@code fault} instead of writing. */
   public synchronized void failNextApply(RuntimeException fault) {
     faults.addLast(fault);
+  }
+
+  /** The next {@code read} throws {@code fault}. */
+  public synchronized void failNextRead(RuntimeException fault) {
+    readFaults.addLast(fault);
+  }
+
+  /** How many times the load balancer was read. */
+  public synchronized int reads() {
+    return reads;
   }
 
   public synchronized LbConfig config() {

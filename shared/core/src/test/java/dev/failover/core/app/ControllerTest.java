@@ -107,6 +107,38 @@ class ControllerTest {
   }
 
   @Test
+  void renotification_withEverythingReconciled_doesNotReadTheLoadBalancer() {
+    controller.handle(open("m1", 0), alert("m1"), min(0));
+    int reads = lb.reads();
+    // the same incident notified again under a new message id, and a redelivery of it
+    Controller.Result again = controller.handle(open("m2", 0), alert("m2"), min(1));
+    Controller.Result redelivered = controller.handle(open("m2", 0), alert("m2"), min(1));
+    assertEquals(reads, lb.reads(), "no reconcile: nothing changed and nothing is pending");
+    assertEquals(Optional.empty(), again.plan());
+    assertEquals(
+        dev.failover.core.domain.ControllerMemory.Effect.UNCHANGED,
+        again.recorded().orElseThrow().effect());
+    assertEquals(
+        dev.failover.core.domain.ControllerMemory.Effect.DUPLICATE,
+        redelivered.recorded().orElseThrow().effect());
+    // the tick still reconciles
+    controller.reconcile(Trigger.of("tick", "t2"), min(2));
+    assertEquals(reads + 1, lb.reads());
+  }
+
+  @Test
+  void redelivery_afterAFailedReconcile_reconcilesAtOnce() {
+    lb.failNextRead(new TransientException("compute 503"));
+    assertThrows(
+        TransientException.class, () -> controller.handle(open("m1", 0), alert("m1"), min(0)));
+    assertEquals(0, lb.writes().size());
+    // Pub/Sub redelivers: the event is a duplicate now, but its change was never reconciled
+    Controller.Result r = controller.handle(open("m1", 0), alert("m1"), min(0));
+    assertTrue(r.wrote());
+    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+  }
+
+  @Test
   void recordIds_areDeterministicPerEventAndStep() {
     controller.handle(open("m1", 0), alert("m1"), min(0));
     assertEquals(

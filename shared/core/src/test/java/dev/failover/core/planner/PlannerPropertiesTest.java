@@ -210,7 +210,7 @@ class PlannerPropertiesTest {
           ControllerEvent e = delivered.get(d.index() % delivered.size());
           ControllerMemory before = memory;
           ControllerMemory.Recorded again = memory.record(e);
-          // the same delivery twice equals once
+          // the same delivery twice equals once, even after the memory moved on
           assertEquals(before, again.memory());
           assertEquals(ControllerMemory.Effect.DUPLICATE, again.effect());
         }

@@ -168,12 +168,15 @@ public final class Intake {
   }
 
   private static String summary(Controller.Result r) {
+    if (r.plan().isEmpty()) {
+      return "nothing to reconcile";
+    }
     if (r.wrote()) {
-      return "load balancer now " + r.plan().target().display();
+      return "load balancer now " + r.plan().get().target().display();
     }
     long holds = r.records().stream().filter(x -> x.kind() == AuditRecord.Kind.HOLD).count();
     return "no change ("
-        + r.plan().target().display()
+        + r.plan().get().target().display()
         + ")"
         + (holds > 0 ? ", " + holds + " hold(s)" : "");
   }

@@ -51,6 +51,8 @@ public final class MemoryJson {
     JsonArray recent = new JsonArray();
     m.recentWrites().forEach(w -> recent.add(write(w)));
     o.add("recent_writes", recent);
+    o.addProperty("changes", m.changes());
+    o.addProperty("reconciled", m.reconciled());
     JsonArray watches = new JsonArray();
     for (Watch w : m.watches()) {
       JsonObject j = new JsonObject();
@@ -160,8 +162,11 @@ public final class MemoryJson {
               w.string("event_id"),
               w.string("write")));
     }
+    long changes = o.optLong("changes").orElse(0L);
+    long reconciled = o.optLong("reconciled").orElse(0L);
     o.noOtherFields();
-    return new ControllerMemory(regions, ids, notices, parked, pending, watches, recent);
+    return new ControllerMemory(
+        regions, ids, notices, parked, pending, watches, recent, changes, reconciled);
   }
 
   private static RegionMemory decodeRegion(Strict o) {

@@ -123,7 +123,9 @@ public final class FirestoreStateStore implements StateStore {
           }
           ControllerMemory.Recorded r = before.record(event);
           WriteBatch batch = db.batch();
-          if (!r.memory().equals(before)) {
+          // an event that changed nothing is kept in the ledger only: the memory document, which
+          // every delivery of a storm would otherwise contend for, is not written
+          if (r.effect() == ControllerMemory.Effect.CHANGED) {
             write(batch, snap, r.memory());
           }
           if (r.effect() != ControllerMemory.Effect.DUPLICATE) {
