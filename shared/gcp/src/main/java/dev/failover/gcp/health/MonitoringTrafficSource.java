@@ -14,7 +14,6 @@ import dev.failover.core.port.TrafficSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Request rates per region from the load balancer's own metric, {@code
@@ -87,15 +85,17 @@ public final class MonitoringTrafficSource implements TrafficSource {
                     .addGroupByFields("resource.label.backend_scope"))
             .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
             .build();
-    Map<Region, List<TrafficSource.Point>> out = new TreeMap<>();
+    // per region, per window end: the window's start and the summed rate (a region's zones, if its
+    // backends are zonal, each come as a series of their own)
+    Map<Region, TreeMap<Instant, double[]>> sums = new TreeMap<>();
+    Map<Instant, Instant> windows = new TreeMap<>();
     try {
       for (TimeSeries s : clients.get().listTimeSeries(req).iterateAll()) {
         Optional<Region> region = region(s.getResource().getLabelsMap().get("backend_scope"));
         if (region.isEmpty()) {
           continue;
         }
-        List<TrafficSource.Point> points =
-            out.computeIfAbsent(region.get(), r -> new ArrayList<>());
+        TreeMap<Instant, double[]> byEnd = sums.computeIfAbsent(region.get(), r -> new TreeMap<>());
         for (com.google.monitoring.v3.Point p : s.getPointsList()) {
           Instant end = instant(p.getInterval().getEndTime());
           Instant start =
@@ -108,7 +108,8 @@ public final class MonitoringTrafficSource implements TrafficSource {
                   ? p.getValue().getDoubleValue()
                   : p.getValue().getInt64Value();
           if (rps >= 0 && Double.isFinite(rps)) {
-            points.add(new TrafficSource.Point(start, end, rps));
+            windows.putIfAbsent(end, start);
+            byEnd.computeIfAbsent(end, e -> new double[1])[0] += rps;
           }
         }
       }
@@ -118,37 +119,34 @@ public final class MonitoringTrafficSource implements TrafficSource {
     }
     // The metric has no point for a window without requests. A window in which another backend
     // of this load balancer has a point, but this region has none, had no request here: zero.
-    Map<Instant, Instant> windows = new TreeMap<>();
-    out.values().forEach(list -> list.forEach(p -> windows.put(p.end(), p.start())));
+    Map<Region, List<TrafficSource.Point>> out = new TreeMap<>();
+    if (windows.isEmpty()) {
+      return out;
+    }
     for (Region r : topology.regionNames()) {
-      List<TrafficSource.Point> points = out.computeIfAbsent(r, k -> new ArrayList<>());
-      Set<Instant> have = points.stream().map(TrafficSource.Point::end).collect(Collectors.toSet());
+      TreeMap<Instant, double[]> byEnd = sums.getOrDefault(r, new TreeMap<>());
+      List<TrafficSource.Point> points = new ArrayList<>();
       windows.forEach(
           (end, start) -> {
-            if (!have.contains(end)) {
-              points.add(new TrafficSource.Point(start, end, 0));
-            }
+            double[] sum = byEnd.get(end);
+            points.add(new TrafficSource.Point(start, end, sum == null ? 0 : sum[0]));
           });
+      out.put(r, points);
     }
-    out.values().removeIf(List::isEmpty);
-    return out.entrySet().stream()
-        .collect(
-            Collectors.toMap(
-                Map.Entry::getKey,
-                e ->
-                    e.getValue().stream()
-                        .sorted(Comparator.comparing(TrafficSource.Point::end))
-                        .toList(),
-                (a, b) -> a,
-                TreeMap::new));
+    return out;
   }
 
+  /**
+   * The region of a backend scope: serverless NEGs report their region, zonal backends their zone
+   * ({@code us-central1-a}), which belongs to its region.
+   */
   private Optional<Region> region(String scope) {
     if (scope == null) {
       return Optional.empty();
     }
+    String name = scope.matches(".*\\d-[a-z]") ? scope.substring(0, scope.length() - 2) : scope;
     try {
-      Region r = Region.of(scope);
+      Region r = Region.of(name);
       return regions.contains(r) ? Optional.of(r) : Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.empty();

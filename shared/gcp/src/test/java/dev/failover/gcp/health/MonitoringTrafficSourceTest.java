@@ -162,6 +162,18 @@ class MonitoringTrafficSourceTest {
   }
 
   @Test
+  void zonalBackends_countForTheirRegion_summedOverItsZones() {
+    answer.add(series("europe-west1-b", new double[] {120.0}, 1));
+    answer.add(series("europe-west1-c", new double[] {0.5}, 1));
+    Map<Region, List<TrafficSource.Point>> r =
+        source(topology(Mode.URL_MAP_WEIGHTS, "app-url-map"))
+            .requestRates(NOW.minusSeconds(600), NOW);
+    assertEquals(
+        List.of(new TrafficSource.Point(NOW.minusSeconds(120), NOW.minusSeconds(60), 120.5)),
+        r.get(EU));
+  }
+
+  @Test
   void aFailedRead_isNoDataAndReported() {
     metrics.failWith =
         Status.PERMISSION_DENIED.withDescription("monitoring.timeSeries.list denied");
