@@ -197,7 +197,11 @@ public final class Controller {
   /** Plans what reconcile would do now, changing nothing. */
   public Plan dryRun(Instant now) {
     LoadBalancer.Observed observed = loadBalancer.read();
-    ControllerMemory memory = store.load();
+    return plan(store.load(), observed, now);
+  }
+
+  /** The planner's answer for this memory and load balancer, with health as it is now. */
+  private Plan plan(ControllerMemory memory, LoadBalancer.Observed observed, Instant now) {
     return Planner.plan(
         memory,
         observed.config(),
@@ -257,14 +261,7 @@ public final class Controller {
       if (attempt == 1) {
         memory = verify(memory, trigger, now, received, records);
       }
-      Plan plan =
-          Planner.plan(
-              memory,
-              observed.config(),
-              settings.topology(),
-              settings.policy(),
-              healthSource.observe(now),
-              now);
+      Plan plan = plan(memory, observed, now);
       memory = endAbortedDrills(memory, plan, now);
       if (!plan.changesLoadBalancer()) {
         records.addAll(notices(memory, trigger, plan, now, received, observed, Optional.empty()));
@@ -355,22 +352,14 @@ public final class Controller {
       return Optional.empty(); // a redelivery: recorded (or refused) before
     }
     LoadBalancer.Observed observed = loadBalancer.read();
-    ControllerMemory.Recorded with = memory.record(drill);
-    Plan plan =
-        Planner.plan(
-            with.memory(),
-            observed.config(),
-            settings.topology(),
-            settings.policy(),
-            healthSource.observe(now),
-            now);
+    Plan plan = plan(memory.record(drill).memory(), observed, now);
     RegionDecision d = plan.decision(drill.region());
     Optional<String> why = Optional.empty();
     if (!observed.config().setting(drill.region()).serving()) {
       why = Optional.of(drill.region() + " is not serving; there is nothing to drill");
-    } else if (plan.drillsAborted().contains(drill.region())) {
-      why = Optional.of(d.reason());
-    } else if (d.levelAfter() != 0 || d.rule().orElse(null) != Rule.DRILL) {
+    } else if (plan.drillsAborted().contains(drill.region())
+        || d.levelAfter() != 0
+        || d.rule().orElse(null) != Rule.DRILL) {
       why = Optional.of(d.reason());
     }
     if (why.isEmpty()) {
