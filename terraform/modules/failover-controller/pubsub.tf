@@ -58,12 +58,13 @@ resource "google_pubsub_topic_iam_member" "operators_publish_commands" {
   member  = var.operators_group
 }
 
-# Pub/Sub's service agent forwards undeliverable messages to the dead-letter topic
+# Pub/Sub's service agent (service-N@gcp-sa-pubsub, "Pub/Sub service agent" in the IAM docs) forwards
+# undeliverable messages to the dead-letter topic
 resource "google_pubsub_topic_iam_member" "pubsub_agent_dead_letters" {
   project = var.project
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-pubsub.iam.gserviceaccount.com"
+  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 # the tick: Cloud Scheduler's agent publishes to the ticks topic
