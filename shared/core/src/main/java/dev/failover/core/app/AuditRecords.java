@@ -1,0 +1,396 @@
+package dev.failover.core.app;
+
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.audit.AuditRecord.Kind;
+import dev.failover.core.audit.AuditRecord.LoadBalancerRef;
+import dev.failover.core.audit.AuditRecord.Outcome;
+import dev.failover.core.audit.AuditRecord.RegionChange;
+import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.PendingWrite;
+import dev.failover.core.domain.Pin;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.domain.Watch;
+import dev.failover.core.planner.Plan;
+import dev.failover.core.planner.RegionDecision;
+import dev.failover.core.planner.Rule;
+import dev.failover.core.port.LoadBalancer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Where every audit record the controller writes is made: one method per kind of record (and per
+ * step, for the kinds with several), over the context of one call. Record ids are deterministic per
+ * event and step (see {@link AuditRecord#recordId}), so a redelivery or a recovery writes the same
+ * id again and BigQuery can deduplicate on it.
+ *
+ * <p>Nothing here writes: the controller's steps make records with it and the controller audits
+ * them in order.
+ */
+final class AuditRecords {
+
+  /**
+   * What every record of one call shares.
+   *
+   * @param latencyMs from the receipt of the trigger to the moment a record is made
+   */
+  record Context(
+      Topology topology,
+      String version,
+      Trigger trigger,
+      java.time.Instant now,
+      LongSupplier latencyMs) {
+    Context {
+      Objects.requireNonNull(topology);
+      Objects.requireNonNull(version);
+      Objects.requireNonNull(trigger);
+      Objects.requireNonNull(now);
+      Objects.requireNonNull(latencyMs);
+    }
+  }
+
+  private final Context ctx;
+
+  AuditRecords(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  Trigger trigger() {
+    return ctx.trigger();
+  }
+
+  java.time.Instant now() {
+    return ctx.now();
+  }
+
+  // ---- input
+
+  /**
+   * Input that was ignored or rejected before it reached memory ({@code ignored}, {@code
+   * rejected}).
+   */
+  AuditRecord input(Kind kind, String message) {
+    return skipped(
+        AuditRecord.recordId(ctx.trigger().eventId(), kind, "input"),
+        kind,
+        ctx.trigger(),
+        ref(Optional.empty(), Optional.empty()),
+        List.of(),
+        Optional.empty(),
+        kind == Kind.REJECTED ? Optional.of(message) : Optional.empty(),
+        message);
+  }
+
+  /** A pin that ran out ({@code expired}). */
+  AuditRecord expired(Region region, Pin pin) {
+    return skipped(
+        AuditRecord.recordId(
+            ctx.trigger().eventId(), Kind.EXPIRED, region.name() + "/" + pin.commandId()),
+        Kind.EXPIRED,
+        ctx.trigger(),
+        ref(Optional.empty(), Optional.empty()),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        pin.kind().name().toLowerCase(Locale.ROOT)
+            + " pin on "
+            + region
+            + " by "
+            + pin.actor()
+            + " expired at "
+            + pin.expiresAt()
+            + " (command "
+            + pin.commandId()
+            + ")");
+  }
+
+  // ---- the write protocol
+
+  /** Before a load-balancer write ({@code intent}). */
+  AuditRecord intent(Plan plan, LoadBalancer.Observed observed, PendingWrite pending) {
+    return writeRecord(
+        AuditRecord.recordId(
+            pending.eventId(), Kind.INTENT, pending.step() + "@" + pending.fingerprintBefore()),
+        Kind.INTENT,
+        plan,
+        observed,
+        Optional.empty(),
+        Outcome.SKIPPED,
+        Optional.empty(),
+        "about to write ");
+  }
+
+  /** The write landed ({@code change}, {@code applied}). */
+  AuditRecord applied(
+      Plan plan, LoadBalancer.Observed observed, PendingWrite pending, LoadBalancer.Written w) {
+    return writeRecord(
+        outcomeId(pending, Outcome.APPLIED),
+        Kind.CHANGE,
+        plan,
+        observed,
+        Optional.of(w),
+        Outcome.APPLIED,
+        Optional.empty(),
+        "wrote ");
+  }
+
+  /** The write failed, certainly or perhaps ({@code change}, {@code failed}). */
+  AuditRecord failed(
+      Plan plan, LoadBalancer.Observed observed, PendingWrite pending, String error) {
+    return writeRecord(
+        outcomeId(pending, Outcome.FAILED),
+        Kind.CHANGE,
+        plan,
+        observed,
+        Optional.empty(),
+        Outcome.FAILED,
+        Optional.of(error),
+        "failed to write ");
+  }
+
+  /**
+   * The outcome of a write whose process stopped before recording it ({@code change}): applied if
+   * the load balancer shows it, else failed. Same id as the outcome the writer would have recorded.
+   */
+  AuditRecord interrupted(PendingWrite p, LoadBalancer.Observed observed) {
+    boolean applied = p.shownBy(observed.config());
+    Outcome outcome = applied ? Outcome.APPLIED : Outcome.FAILED;
+    String message =
+        "the write announced at "
+            + p.at()
+            + " (event "
+            + p.eventId()
+            + ", "
+            + p.step()
+            + ") was interrupted before its outcome was recorded; the load balancer "
+            + (applied ? "shows it: applied" : "does not show it: not applied")
+            + " (now "
+            + observed.config().display()
+            + ")";
+    return record(
+        outcomeId(p, outcome),
+        Kind.CHANGE,
+        Trigger.of(ctx.trigger().type(), p.eventId()),
+        ref(Optional.of(p.fingerprintBefore()), Optional.empty()),
+        List.of(),
+        Optional.empty(),
+        outcome,
+        applied
+            ? Optional.empty()
+            : Optional.of("interrupted; the write is not on the load balancer"),
+        message,
+        Optional.empty());
+  }
+
+  /** One id per write outcome: the event, the attempt and the fingerprint the write presented. */
+  private static String outcomeId(PendingWrite p, Outcome outcome) {
+    String step =
+        p.step() + "@" + p.fingerprintBefore() + (outcome == Outcome.APPLIED ? "" : "/failed");
+    return AuditRecord.recordId(p.eventId(), Kind.CHANGE, step);
+  }
+
+  private AuditRecord writeRecord(
+      String id,
+      Kind kind,
+      Plan plan,
+      LoadBalancer.Observed observed,
+      Optional<LoadBalancer.Written> written,
+      Outcome outcome,
+      Optional<String> error,
+      String verb) {
+    Optional<String> rule =
+        plan.decisions().stream()
+            .filter(RegionDecision::changes)
+            .map(RegionDecision::rule)
+            .flatMap(Optional::stream)
+            .map(Rule::wire)
+            .findFirst();
+    return record(
+        id,
+        kind,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), written),
+        changes(plan),
+        rule,
+        outcome,
+        error,
+        verb + plan.target().display() + " (was " + observed.config().display() + ")",
+        Optional.empty());
+  }
+
+  // ---- holds and pages
+
+  /** A safety rule stopped or limited a change in one region ({@code hold}). */
+  AuditRecord hold(
+      RegionDecision d, LoadBalancer.Observed observed, Optional<LoadBalancer.Written> written) {
+    return skipped(
+        AuditRecord.recordId(ctx.trigger().eventId(), Kind.HOLD, d.region().name()),
+        Kind.HOLD,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), written),
+        List.of(change(d)),
+        d.rule().map(Rule::wire),
+        Optional.empty(),
+        d.region() + ": " + d.reason());
+  }
+
+  /** Every region is wanted out: the controller froze ({@code page}, rule all_regions_sick). */
+  AuditRecord allRegionsSick(
+      Plan plan, LoadBalancer.Observed observed, Optional<LoadBalancer.Written> written) {
+    return skipped(
+        AuditRecord.recordId(ctx.trigger().eventId(), Kind.PAGE, "page"),
+        Kind.PAGE,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), written),
+        changes(plan),
+        Optional.of("all_regions_sick"),
+        Optional.empty(),
+        plan.page().orElseThrow());
+  }
+
+  // ---- drills
+
+  /** A drill refused before anything was recorded ({@code drill}, step refused). */
+  AuditRecord drillRefused(
+      String commandId, LoadBalancer.Observed observed, RegionDecision d, String why) {
+    return skipped(
+        AuditRecord.recordId(commandId, Kind.DRILL, "refused"),
+        Kind.DRILL,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), Optional.empty()),
+        List.of(change(d)),
+        d.rule().map(Rule::wire),
+        Optional.of("refused: " + why),
+        "drill of " + d.region() + " refused: " + why);
+  }
+
+  /** A drill step an applied write made ({@code drill}: started, aborted or ended). */
+  AuditRecord drillStep(
+      DrillGate.Step step, LoadBalancer.Observed observed, LoadBalancer.Written written) {
+    RegionDecision d = step.decision();
+    return record(
+        AuditRecord.recordId(step.commandId(), Kind.DRILL, step.name()),
+        Kind.DRILL,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), Optional.of(written)),
+        List.of(change(d)),
+        Optional.of(step.rule().wire()),
+        Outcome.APPLIED,
+        Optional.empty(),
+        "drill " + step.name() + " in " + d.region() + ": " + d.reason(),
+        Optional.empty());
+  }
+
+  // ---- drift and propagation
+
+  /** The load balancer was changed outside the controller ({@code drift}). */
+  AuditRecord drift(DriftCheck.Drift drift, LoadBalancer.Observed observed) {
+    return skipped(
+        AuditRecord.recordId("drift", Kind.DRIFT, observed.fingerprint()),
+        Kind.DRIFT,
+        ctx.trigger(),
+        ref(Optional.of(observed.fingerprint()), Optional.empty()),
+        drift.changes(),
+        Optional.of(drift.policy().wire()),
+        Optional.empty(),
+        drift.message());
+  }
+
+  /** Traffic moved after a write ({@code verified}, with the seconds it took). */
+  AuditRecord verified(Watch w, long seconds, String message) {
+    return watch(w, Kind.VERIFIED, Optional.empty(), Optional.of(seconds), message);
+  }
+
+  /** Traffic did not move within the time allowed ({@code page}, rule traffic_not_moved). */
+  AuditRecord trafficNotMoved(Watch w, String message) {
+    return watch(w, Kind.PAGE, Optional.of("traffic_not_moved"), Optional.empty(), message);
+  }
+
+  private AuditRecord watch(
+      Watch w, Kind kind, Optional<String> rule, Optional<Long> seconds, String message) {
+    return record(
+        AuditRecord.recordId(w.eventId(), kind, w.region().name() + "/" + w.write()),
+        kind,
+        ctx.trigger(),
+        ref(Optional.empty(), Optional.empty()),
+        List.of(),
+        rule,
+        Outcome.SKIPPED,
+        Optional.empty(),
+        message,
+        seconds);
+  }
+
+  // ---- parts
+
+  static RegionChange change(RegionDecision d) {
+    return new RegionChange(
+        d.region().name(),
+        d.before().display(),
+        d.after().display(),
+        d.levelAfter(),
+        d.action().wire(),
+        d.reason(),
+        d.rule().map(Rule::wire));
+  }
+
+  private static List<RegionChange> changes(Plan plan) {
+    return plan.decisions().stream().map(AuditRecords::change).toList();
+  }
+
+  private LoadBalancerRef ref(Optional<String> before, Optional<LoadBalancer.Written> written) {
+    Topology t = ctx.topology();
+    return new LoadBalancerRef(
+        t.project(),
+        t.mode().name(),
+        t.resource(),
+        before,
+        written.flatMap(LoadBalancer.Written::fingerprint),
+        written.flatMap(LoadBalancer.Written::operation));
+  }
+
+  private AuditRecord skipped(
+      String id,
+      Kind kind,
+      Trigger trigger,
+      LoadBalancerRef lb,
+      List<RegionChange> regions,
+      Optional<String> rule,
+      Optional<String> error,
+      String message) {
+    return record(
+        id, kind, trigger, lb, regions, rule, Outcome.SKIPPED, error, message, Optional.empty());
+  }
+
+  /** The one place a record is constructed. */
+  private AuditRecord record(
+      String id,
+      Kind kind,
+      Trigger trigger,
+      LoadBalancerRef lb,
+      List<RegionChange> regions,
+      Optional<String> rule,
+      Outcome outcome,
+      Optional<String> error,
+      String message,
+      Optional<Long> propagationSeconds) {
+    return new AuditRecord(
+        id,
+        ctx.now(),
+        kind,
+        trigger,
+        lb,
+        regions,
+        rule,
+        false,
+        outcome,
+        error,
+        ctx.latencyMs().getAsLong(),
+        ctx.version(),
+        message,
+        propagationSeconds);
+  }
+}

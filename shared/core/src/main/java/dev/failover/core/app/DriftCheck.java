@@ -1,0 +1,167 @@
+package dev.failover.core.app;
+
+import dev.failover.core.audit.AuditRecord.RegionChange;
+import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Oversight;
+import dev.failover.core.domain.PendingWrite;
+import dev.failover.core.domain.Pin;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Setting;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.planner.Rule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Drift: the load balancer differs from what the controller last put there, with no write of ours
+ * in flight. Pure: the controller reads the memory again after reading the load balancer (so that a
+ * write another instance made in between shows as its marker or its new states) and hands both in.
+ *
+ * <p>Not drift: a pending write (ours, in flight), or a config that one of our writes of the last
+ * {@code recentFor} shows (two instances wrote at once and the earlier write's states were
+ * remembered last; the plan then writes what the memory stands for).
+ *
+ * <p>Drift is recorded, then adopted as pins or left for the plan to revert, as {@link Oversight}
+ * says: a region taken out gets a drain pin, a region put back a force-serve pin, each for {@code
+ * driftPinTtl}; a level changed within a serving region cannot be a pin and is reverted.
+ */
+final class DriftCheck {
+  private DriftCheck() {}
+
+  /**
+   * What was found: the record's region changes, policy and message, and the pins to adopt (an edit
+   * of the memory; identity when nothing is adopted).
+   */
+  record Drift(
+      List<RegionChange> changes,
+      Oversight.Drift policy,
+      String message,
+      UnaryOperator<ControllerMemory> adopt) {}
+
+  /** The config the memory's region states stand for: what the controller last put in place. */
+  static LbConfig expected(Topology topology, ControllerMemory memory) {
+    Map<Region, Integer> levels = new TreeMap<>();
+    for (Region r : topology.regionNames()) {
+      levels.put(r, memory.region(r).state().level());
+    }
+    return topology.configFor(levels);
+  }
+
+  /** True when the load balancer shows something other than what {@code memory} stands for. */
+  static boolean suspected(Topology topology, ControllerMemory memory, LbConfig observed) {
+    return !expected(topology, memory).equals(observed);
+  }
+
+  /**
+   * Drift in {@code observed} against {@code fresh}, the memory read after the load balancer; empty
+   * when the difference is ours.
+   */
+  static Optional<Drift> detect(
+      Topology topology,
+      Oversight oversight,
+      ControllerMemory fresh,
+      LbConfig observed,
+      String fingerprint,
+      Instant now,
+      Duration recentFor) {
+    if (!fresh.pendingWrites().isEmpty()) {
+      return Optional.empty();
+    }
+    LbConfig expected = expected(topology, fresh);
+    if (expected.equals(observed)) {
+      return Optional.empty();
+    }
+    Instant recent = now.minus(recentFor);
+    for (PendingWrite w : fresh.recentWrites()) {
+      if (!w.at().isBefore(recent) && w.shownBy(observed)) {
+        return Optional.empty();
+      }
+    }
+    List<RegionChange> changes = new ArrayList<>();
+    Map<Region, Pin.Kind> adopt = new TreeMap<>();
+    List<Region> reverted = new ArrayList<>();
+    for (Region r : topology.regionNames()) {
+      Setting want = expected.setting(r);
+      Setting seen = observed.setting(r);
+      if (want.equals(seen)) {
+        continue;
+      }
+      String what;
+      if (oversight.drift() == Oversight.Drift.ADOPT && want.serving() != seen.serving()) {
+        adopt.put(r, seen.serving() ? Pin.Kind.SERVE : Pin.Kind.DRAIN);
+        what =
+            "adopted as a "
+                + (seen.serving() ? "force-serve" : "drain")
+                + " pin until "
+                + now.plus(oversight.driftPinTtl());
+      } else {
+        reverted.add(r);
+        what =
+            oversight.drift() == Oversight.Drift.ADOPT
+                ? "a level within a serving region cannot be adopted; reverted"
+                : "reverted";
+      }
+      changes.add(
+          new RegionChange(
+              r.name(),
+              want.display(),
+              seen.display(),
+              fresh.region(r).state().level(),
+              "drift",
+              what,
+              Optional.of(Rule.DRIFT.wire())));
+    }
+    String message =
+        "the load balancer was changed outside the controller: it shows "
+            + observed.display()
+            + " where the controller last put "
+            + expected.display()
+            + (adopt.isEmpty() ? "" : "; adopted " + adopt.keySet())
+            + (reverted.isEmpty() ? "" : "; reverting " + reverted);
+    return Optional.of(
+        new Drift(
+            changes,
+            oversight.drift(),
+            message,
+            adoption(adopt, observed, expected, fingerprint, now, oversight.driftPinTtl())));
+  }
+
+  private static UnaryOperator<ControllerMemory> adoption(
+      Map<Region, Pin.Kind> adopt,
+      LbConfig observed,
+      LbConfig expected,
+      String fingerprint,
+      Instant now,
+      Duration ttl) {
+    if (adopt.isEmpty()) {
+      return UnaryOperator.identity();
+    }
+    return m -> {
+      ControllerMemory next = m;
+      for (Map.Entry<Region, Pin.Kind> e : adopt.entrySet()) {
+        Pin pin =
+            new Pin(
+                "drift:" + fingerprint,
+                e.getValue(),
+                "drift",
+                "adopted a change made outside the controller (seen "
+                    + observed.setting(e.getKey()).display()
+                    + ", expected "
+                    + expected.setting(e.getKey()).display()
+                    + ")",
+                now,
+                now.plus(ttl),
+                false);
+        next = next.with(e.getKey(), next.region(e.getKey()).withPin(Optional.of(pin)));
+      }
+      return next;
+    };
+  }
+}

@@ -1,0 +1,206 @@
+package dev.failover.core.app;
+
+import dev.failover.core.audit.AuditRecord;
+import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.PendingWrite;
+import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Topology;
+import dev.failover.core.planner.Plan;
+import dev.failover.core.port.AuditSink;
+import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.Pause;
+import dev.failover.core.port.PermanentException;
+import dev.failover.core.port.StaleFingerprintException;
+import dev.failover.core.port.StateStore;
+import dev.failover.core.port.TransientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * How one load-balancer write is made so that a crash anywhere is healed by the next reconcile.
+ *
+ * <ol>
+ *   <li><b>marker</b>: a pending-write marker is stored in memory (with the backend entries the
+ *       write removes, so that a restore re-adds them exactly, even after a crash), in the same
+ *       commit as whatever the reconcile decided before the write;
+ *   <li><b>intent</b>: an {@code intent} record is audited;
+ *   <li><b>apply</b>: the write, with the fingerprint read;
+ *   <li><b>outcome</b>: a {@code change} record, applied or failed. A stale fingerprint or a
+ *       refused write certainly did not land: the marker is cleared (a stale fingerprint is retried
+ *       after a backoff, a bounded number of times). Anything else (a timeout, a lost answer)
+ *       perhaps landed: the marker stays.
+ * </ol>
+ *
+ * <p><b>Recovery</b>: a reconcile resolves a marker only once it is older than {@link
+ * #PENDING_GRACE} (longer than any write can take, so it cannot belong to a write another instance
+ * is making right now): the load balancer shows the write or it does not, and the outcome is
+ * recorded then, with the id the writer would have given it. Each writer keeps its own marker, so
+ * racing instances cannot erase each other's.
+ */
+final class WriteProtocol {
+  /** Attempts at one write when the fingerprint keeps changing under us. */
+  static final int MAX_ATTEMPTS = 5;
+
+  /** The first backoff after a stale fingerprint; doubled per attempt, with jitter. */
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
+  /**
+   * How old a marker must be before a reconcile resolves it; also how long an applied write is
+   * remembered as ours when checking for drift.
+   */
+  static final Duration PENDING_GRACE = Duration.ofMinutes(3);
+
+  private final StateStore store;
+  private final LoadBalancer loadBalancer;
+  private final Topology topology;
+  private final AuditSink audit;
+  private final Pause pause;
+
+  /** This instance, in its pending-write markers (see {@link PendingWrite#writer}). */
+  private final String writer = UUID.randomUUID().toString();
+
+  WriteProtocol(
+      StateStore store,
+      LoadBalancer loadBalancer,
+      Topology topology,
+      AuditSink audit,
+      Pause pause) {
+    this.store = store;
+    this.loadBalancer = loadBalancer;
+    this.topology = topology;
+    this.audit = audit;
+    this.pause = pause;
+  }
+
+  /** Markers resolved by {@link #recover}: their records and the edit that clears them. */
+  record Recovered(List<AuditRecord> records, UnaryOperator<ControllerMemory> clear) {}
+
+  /** Resolves the markers older than the grace period against what the load balancer shows. */
+  static Recovered recover(
+      ControllerMemory memory, LoadBalancer.Observed observed, Instant now, AuditRecords make) {
+    List<AuditRecord> records = new ArrayList<>();
+    List<PendingWrite> resolved = new ArrayList<>();
+    for (PendingWrite p : memory.pendingWrites()) {
+      // younger markers may belong to a write another instance is making right now
+      if (!p.at().plus(PENDING_GRACE).isAfter(now)) {
+        records.add(make.interrupted(p, observed));
+        resolved.add(p);
+      }
+    }
+    if (resolved.isEmpty()) {
+      return new Recovered(records, UnaryOperator.identity());
+    }
+    return new Recovered(
+        records,
+        m -> {
+          ControllerMemory next = m;
+          for (PendingWrite p : resolved) {
+            next = next.withoutPending(p);
+          }
+          return next;
+        });
+  }
+
+  /** An applied write: its marker and what the platform returned. */
+  record Applied(PendingWrite pending, LoadBalancer.Written written) {}
+
+  /**
+   * Writes {@code plan}: marker (committed with {@code decided}, the reconcile's edits so far),
+   * intent, apply, outcome. Empty when the fingerprint was stale and the caller may plan again;
+   * throws when the write failed or may have failed, or after {@link #MAX_ATTEMPTS} stale ones.
+   */
+  Optional<Applied> write(
+      Plan plan,
+      LoadBalancer.Observed observed,
+      UnaryOperator<ControllerMemory> decided,
+      int attempt,
+      Instant now,
+      AuditRecords make) {
+    String eventId = make.trigger().eventId();
+    PendingWrite pending =
+        PendingWrite.of(
+            eventId, "attempt-" + attempt, plan.target(), observed.fingerprint(), now, writer);
+    Map<Region, String> parked = announce(decided, observed, plan, pending);
+    audit.write(make.intent(plan, observed, pending));
+    LoadBalancer.Written written;
+    try {
+      written = loadBalancer.apply(plan.target(), observed.fingerprint(), parked);
+    } catch (StaleFingerprintException e) {
+      // certainly not applied: the platform refused the stale fingerprint
+      audit.write(make.failed(plan, observed, pending, "stale fingerprint: " + e.getMessage()));
+      clear(pending);
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new TransientException(
+            "load balancer changed under us " + attempt + " times in a row; giving up for now", e);
+      }
+      backoff(eventId, attempt);
+      return Optional.empty();
+    } catch (PermanentException | IllegalArgumentException e) {
+      // certainly not applied: the platform refused the write
+      audit.write(make.failed(plan, observed, pending, describe(e)));
+      clear(pending);
+      throw e;
+    } catch (RuntimeException e) {
+      // perhaps applied (a timeout, a lost answer): the marker stays, the next reconcile checks
+      audit.write(make.failed(plan, observed, pending, describe(e)));
+      throw e;
+    }
+    audit.write(make.applied(plan, observed, pending, written));
+    return Optional.of(new Applied(pending, written));
+  }
+
+  /**
+   * Stores the marker and, for backends the write removes, their entries. Returns every parked
+   * entry.
+   */
+  private Map<Region, String> announce(
+      UnaryOperator<ControllerMemory> decided,
+      LoadBalancer.Observed observed,
+      Plan plan,
+      PendingWrite pending) {
+    Map<Region, String> leaving = new TreeMap<>();
+    for (Region r : topology.regionNames()) {
+      String entry = observed.entries().get(r);
+      if (entry != null
+          && observed.config().setting(r).serving()
+          && !plan.target().setting(r).serving()) {
+        leaving.put(r, entry);
+      }
+    }
+    return store.update(
+        stored -> {
+          ControllerMemory m = decided.apply(stored);
+          Map<Region, String> all = new TreeMap<>(m.parkedBackends());
+          all.putAll(leaving);
+          return new StateStore.Change<>(m.withParked(all).withPending(pending), Map.copyOf(all));
+        });
+  }
+
+  private void clear(PendingWrite pending) {
+    store.update(m -> new StateStore.Change<>(m.withoutPending(pending), true));
+  }
+
+  private void backoff(String eventId, int attempt) {
+    long base = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10);
+    // Deterministic jitter in [0.5, 1.5) from the event id and attempt: no shared Random needed.
+    int h = Math.floorMod((eventId + "#" + attempt).hashCode(), 1000);
+    long millis = base / 2 + base * h / 1000;
+    try {
+      pause.pause(Duration.ofMillis(millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientException("interrupted while backing off", e);
+    }
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}
