@@ -3,7 +3,6 @@ package dev.failover.cli;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.Health;
-import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Setting;
@@ -111,11 +110,11 @@ final class Replay {
     ScriptedHealthSource health = new ScriptedHealthSource();
     topology.regionNames().forEach(r -> health.report(r, Health.Status.HEALTHY, start));
     List<AuditRecord> records = new ArrayList<>();
-    // replays look at routing decisions only: no drift, and history carries no metrics
+    // nobody else writes the in-memory load balancer (so no drift shows), and the history carries
+    // no metrics (so no propagation check runs); events of any age are replayed
     Env replayEnv =
         Env.embedded(
-                topology, policy, env.regionByPolicy(), env.buildRouting(), Duration.ofDays(3650))
-            .withOversight(Oversight.defaults());
+            topology, policy, env.regionByPolicy(), env.buildRouting(), Duration.ofDays(3650));
     Intake intake =
         Assembly.intake(
             replayEnv, new InMemoryStateStore(), lb, health, records::add, clock, Pause.NONE);

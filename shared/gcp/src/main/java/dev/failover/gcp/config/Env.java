@@ -131,21 +131,6 @@ public record Env(
         "none");
   }
 
-  public Env withOversight(Oversight o) {
-    return new Env(
-        topology,
-        policy,
-        regionByPolicy,
-        buildRouting,
-        maxEventAge,
-        adapters,
-        google,
-        embedded,
-        audit,
-        o,
-        events);
-  }
-
   private static Google defaultGoogle(Topology topology) {
     return new Google(
         Optional.empty(),

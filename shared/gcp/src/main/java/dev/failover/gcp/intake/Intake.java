@@ -107,17 +107,21 @@ public final class Intake {
           now,
           e.getMessage());
     }
-    if (stream == Stream.TICK) {
-      Controller.Result r = controller.reconcile(Trigger.of("tick", m.messageId()), now);
-      return new Outcome(stream, "reconciled", m.messageId(), summary(r), Optional.of(r));
-    }
-    Inbound in =
-        switch (stream) {
-          case ALERTS -> alerts.parse(m);
-          case BUILDS -> builds.parse(m);
-          case COMMANDS -> commands.parse(m, now);
-          case TICK -> throw new IllegalStateException("handled above");
-        };
+    return switch (stream) {
+      case TICK -> tick(m, now);
+      case ALERTS -> event(stream, alerts.parse(m), m, now);
+      case BUILDS -> event(stream, builds.parse(m), m, now);
+      case COMMANDS -> event(stream, commands.parse(m, now), m, now);
+    };
+  }
+
+  private Outcome tick(PubsubMessage m, Instant now) {
+    Controller.Result r = controller.reconcile(Trigger.of("tick", m.messageId()), now);
+    return new Outcome(Stream.TICK, "reconciled", m.messageId(), summary(r), Optional.of(r));
+  }
+
+  /** An event of one of the three event streams, parsed: checked, then handed to the use case. */
+  private Outcome event(Stream stream, Inbound in, PubsubMessage m, Instant now) {
     if (in instanceof Inbound.Rejected r) {
       return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason());
     }
