@@ -84,39 +84,25 @@ final class DriftCheck {
         return Optional.empty();
       }
     }
-    List<RegionChange> changes = new ArrayList<>();
     Map<Region, Pin.Kind> adopt = new TreeMap<>();
     List<Region> reverted = new ArrayList<>();
+    List<RegionChange> changes = new ArrayList<>();
     for (Region r : topology.regionNames()) {
       Setting want = expected.setting(r);
       Setting seen = observed.setting(r);
-      if (want.equals(seen)) {
-        continue;
+      if (!want.equals(seen)) {
+        Handling h = handling(want, seen, oversight, now);
+        h.pin().ifPresentOrElse(kind -> adopt.put(r, kind), () -> reverted.add(r));
+        changes.add(
+            new RegionChange(
+                r.name(),
+                want.display(),
+                seen.display(),
+                fresh.region(r).state().level(),
+                "drift",
+                h.what(),
+                Optional.of(Rule.DRIFT.wire())));
       }
-      String what;
-      if (oversight.drift() == Oversight.Drift.ADOPT && want.serving() != seen.serving()) {
-        adopt.put(r, seen.serving() ? Pin.Kind.SERVE : Pin.Kind.DRAIN);
-        what =
-            "adopted as a "
-                + (seen.serving() ? "force-serve" : "drain")
-                + " pin until "
-                + now.plus(oversight.driftPinTtl());
-      } else {
-        reverted.add(r);
-        what =
-            oversight.drift() == Oversight.Drift.ADOPT
-                ? "a level within a serving region cannot be adopted; reverted"
-                : "reverted";
-      }
-      changes.add(
-          new RegionChange(
-              r.name(),
-              want.display(),
-              seen.display(),
-              fresh.region(r).state().level(),
-              "drift",
-              what,
-              Optional.of(Rule.DRIFT.wire())));
     }
     String message =
         "the load balancer was changed outside the controller: it shows "
@@ -131,6 +117,25 @@ final class DriftCheck {
             oversight.drift(),
             message,
             adoption(adopt, observed, expected, fingerprint, now, oversight.driftPinTtl())));
+  }
+
+  /** What is done about one region's drift: adopted as a pin of this kind, or reverted. */
+  private record Handling(Optional<Pin.Kind> pin, String what) {}
+
+  private static Handling handling(Setting want, Setting seen, Oversight oversight, Instant now) {
+    if (oversight.drift() == Oversight.Drift.ADOPT && want.serving() != seen.serving()) {
+      return new Handling(
+          Optional.of(seen.serving() ? Pin.Kind.SERVE : Pin.Kind.DRAIN),
+          "adopted as a "
+              + (seen.serving() ? "force-serve" : "drain")
+              + " pin until "
+              + now.plus(oversight.driftPinTtl()));
+    }
+    return new Handling(
+        Optional.empty(),
+        oversight.drift() == Oversight.Drift.ADOPT
+            ? "a level within a serving region cannot be adopted; reverted"
+            : "reverted");
   }
 
   private static UnaryOperator<ControllerMemory> adoption(
