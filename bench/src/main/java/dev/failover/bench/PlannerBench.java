@@ -8,6 +8,7 @@ import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Situation;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.planner.Planner;
@@ -47,7 +48,7 @@ public class PlannerBench {
   @Param({"0", "10", "50"})
   int incidents;
 
-  ControllerMemory memory;
+  Situation situation;
   LbConfig observed;
   Topology topology;
   Map<Region, Health> health;
@@ -78,11 +79,11 @@ public class PlannerBench {
                       "m" + k, r, "inc-" + k, "p", now.minusSeconds(60 + k), Optional.empty()))
               .memory();
     }
-    memory = m;
+    situation = m.situation();
   }
 
   @Benchmark
   public Plan plan() {
-    return Planner.plan(memory, observed, topology, policy, health, now);
+    return Planner.plan(situation, observed, topology, policy, health, now);
   }
 }

@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
           }
           d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w));
           m.pin().filter(p -> p.activeAt(now)).ifPresent(p -> o.add("pin", pin(p)));
-          memory.watches().stream()
+          memory.books().watches().stream()
               .filter(w -> w.region().equals(d.region()))
               .findFirst()
               .ifPresent(
@@ -119,7 +119,7 @@ final class StatusCommand implements Callable<Integer> {
                         p.expiresAt(),
                         p.breakGlass() ? " (break-glass)" : "",
                         p.reason()));
-        memory.watches().stream()
+        memory.books().watches().stream()
             .filter(w -> w.region().equals(d.region()))
             .forEach(
                 w ->

@@ -77,14 +77,16 @@ class StatusPlanTest {
         .update(
             m ->
                 new dev.failover.core.port.StateStore.Change<>(
-                    m.withWatches(
-                        java.util.List.of(
-                            new dev.failover.core.domain.Watch(
-                                dev.failover.core.domain.Region.of("us-central1"),
-                                dev.failover.core.domain.Watch.Direction.OUT,
-                                Cli.NOW,
-                                "77",
-                                "attempt-1@fp-1"))),
+                    m.withBooks(
+                        b ->
+                            b.withWatches(
+                                java.util.List.of(
+                                    new dev.failover.core.domain.Watch(
+                                        dev.failover.core.domain.Region.of("us-central1"),
+                                        dev.failover.core.domain.Watch.Direction.OUT,
+                                        Cli.NOW,
+                                        "77",
+                                        "attempt-1@fp-1")))),
                     true));
     Cli.Run r = Cli.run(env, "status");
     assertEquals(0, r.exit(), r.err());

@@ -130,7 +130,7 @@ public final class Controller {
     }
     ControllerMemory m = recorded.memory();
     if (recorded.effect() != ControllerMemory.Effect.CHANGED
-        && m.pendingWrites().isEmpty()
+        && m.books().writes().pending().isEmpty()
         && m.settled()) {
       // nothing to do: no read of the load balancer (a storm of renotifications and
       // redeliveries costs one memory transaction each); the tick still runs the clock's rules
@@ -184,7 +184,7 @@ public final class Controller {
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
       Basis basis = new Basis(attempt == 1 ? stored : prune.apply(store.load()), prune);
-      boolean settled = basis.memory().pendingWrites().isEmpty();
+      boolean settled = basis.memory().books().writes().pending().isEmpty();
       basis = recoverInterrupted(basis, observed, make, records);
       if (settled) {
         basis = detectDrift(basis, observed, make, records);
@@ -233,7 +233,7 @@ public final class Controller {
       return basis;
     }
     ControllerMemory fresh = basis.edit().apply(store.load());
-    if (!fresh.pendingWrites().isEmpty()) {
+    if (!fresh.books().writes().pending().isEmpty()) {
       return basis;
     }
     Basis current = new Basis(fresh, basis.edit());
@@ -254,7 +254,7 @@ public final class Controller {
   }
 
   private Basis checkPropagation(Basis basis, AuditRecords make, List<AuditRecord> records) {
-    List<Watch> watches = basis.memory().watches();
+    List<Watch> watches = basis.memory().books().watches();
     if (watches.isEmpty()) {
       return basis;
     }
@@ -268,9 +268,9 @@ public final class Controller {
     }
     return basis.then(
         m -> {
-          List<Watch> left = new ArrayList<>(m.watches());
+          List<Watch> left = new ArrayList<>(m.books().watches());
           left.removeAll(c.done());
-          return m.withWatches(left);
+          return m.withBooks(b -> b.withWatches(left));
         });
   }
 
@@ -281,7 +281,7 @@ public final class Controller {
       Optional<LoadBalancer.Written> written,
       AuditRecords make,
       List<AuditRecord> records) {
-    Notices.Noticed n = Notices.of(basis.memory().notices(), plan, observed, written, make);
+    Notices.Noticed n = Notices.of(basis.memory().books().notices(), plan, observed, written, make);
     n.records().forEach(r -> records.add(audited(r)));
     return n;
   }
@@ -297,26 +297,34 @@ public final class Controller {
       Basis basis, Plan plan, Optional<PendingWrite> pending, Notices.Noticed noticed) {
     ControllerMemory planned = basis.memory();
     Map<Region, RegionState> before = states(planned);
-    boolean noticesChanged = noticed.changed(planned.notices());
+    boolean noticesChanged = noticed.changed(planned.books().notices());
     List<Watch> started =
         traffic == TrafficSource.NONE
             ? List.of()
             : pending.map(p -> PropagationCheck.watchesFor(plan, p)).orElse(List.of());
-    store.update(
-        stored -> {
-          ControllerMemory next = basis.edit().apply(stored).withReconciled(planned.changes());
+    long changes = planned.books().ledger().changes();
+    UnaryOperator<ControllerMemory> books =
+        m -> {
+          ControllerMemory next =
+              m.withBooks(b -> b.withLedger(b.ledger().reconciledUpTo(changes)));
           if (noticesChanged) {
-            next = next.withNotices(noticed.notices());
+            next = next.withBooks(b -> b.withNotices(noticed.notices()));
           }
           if (pending.isPresent()) {
             PendingWrite p = pending.get();
-            next =
-                next.withoutPending(p)
-                    .withRecentWrite(p, p.at().minus(WriteProtocol.PENDING_GRACE));
+            Instant since = p.at().minus(WriteProtocol.PENDING_GRACE);
+            next = next.withWrites(w -> w.withoutPending(p).withRecent(p, since));
           }
           if (!started.isEmpty()) {
-            next = next.withWatches(PropagationCheck.superseded(next.watches(), started));
+            next =
+                next.withBooks(
+                    b -> b.withWatches(PropagationCheck.superseded(b.watches(), started)));
           }
+          return next;
+        };
+    store.update(
+        stored -> {
+          ControllerMemory next = books.apply(basis.edit().apply(stored));
           if (states(stored).equals(before)) {
             for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {
               next = next.with(e.getKey(), next.region(e.getKey()).withState(e.getValue()));
@@ -350,7 +358,7 @@ public final class Controller {
   /** The planner's answer for this memory and load balancer, with health as it is now. */
   private Plan plan(ControllerMemory memory, LoadBalancer.Observed observed, Instant now) {
     return Planner.plan(
-        memory,
+        memory.situation(),
         observed.config(),
         settings.topology(),
         settings.policy(),

@@ -71,7 +71,7 @@ final class DriftCheck {
       String fingerprint,
       Instant now,
       Duration recentFor) {
-    if (!fresh.pendingWrites().isEmpty()) {
+    if (!fresh.books().writes().pending().isEmpty()) {
       return Optional.empty();
     }
     LbConfig expected = expected(topology, fresh);
@@ -79,7 +79,7 @@ final class DriftCheck {
       return Optional.empty();
     }
     Instant recent = now.minus(recentFor);
-    for (PendingWrite w : fresh.recentWrites()) {
+    for (PendingWrite w : fresh.books().writes().recent()) {
       if (!w.at().isBefore(recent) && w.shownBy(observed)) {
         return Optional.empty();
       }

@@ -87,7 +87,7 @@ final class WriteProtocol {
       ControllerMemory memory, LoadBalancer.Observed observed, Instant now, AuditRecords make) {
     List<AuditRecord> records = new ArrayList<>();
     List<PendingWrite> resolved = new ArrayList<>();
-    for (PendingWrite p : memory.pendingWrites()) {
+    for (PendingWrite p : memory.books().writes().pending()) {
       // younger markers may belong to a write another instance is making right now
       if (!p.at().plus(PENDING_GRACE).isAfter(now)) {
         records.add(make.interrupted(p, observed));
@@ -102,7 +102,7 @@ final class WriteProtocol {
         m -> {
           ControllerMemory next = m;
           for (PendingWrite p : resolved) {
-            next = next.withoutPending(p);
+            next = next.withWrites(w -> w.withoutPending(p));
           }
           return next;
         });
@@ -177,14 +177,15 @@ final class WriteProtocol {
     return store.update(
         stored -> {
           ControllerMemory m = decided.apply(stored);
-          Map<Region, String> all = new TreeMap<>(m.parkedBackends());
+          Map<Region, String> all = new TreeMap<>(m.books().writes().parkedBackends());
           all.putAll(leaving);
-          return new StateStore.Change<>(m.withParked(all).withPending(pending), Map.copyOf(all));
+          return new StateStore.Change<>(
+              m.withWrites(w -> w.withParked(all).withPending(pending)), Map.copyOf(all));
         });
   }
 
   private void clear(PendingWrite pending) {
-    store.update(m -> new StateStore.Change<>(m.withoutPending(pending), true));
+    store.update(m -> new StateStore.Change<>(m.withWrites(w -> w.withoutPending(pending)), true));
   }
 
   private void backoff(String eventId, int attempt) {

@@ -1,22 +1,18 @@
 package dev.failover.core.planner;
 
-import dev.failover.core.domain.BuildState;
-import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
-import dev.failover.core.domain.Incident;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Mode;
-import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
-import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Situation;
 import dev.failover.core.domain.Topology;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +32,10 @@ import java.util.Optional;
  *
  * <h2>Drains and the safety rules</h2>
  *
- * Candidates are taken in order: break-glass pins first, then manual, build, alert, relapse; within
- * a source the earliest first (the earliest incident is the worst). Each candidate is checked
- * against the levels already planned:
+ * Candidates are taken in order: break-glass pins first, then manual, build, alert, relapse, drill
+ * ({@link Want#DRAIN_ORDER}); within a source the earliest first (the earliest incident is the
+ * worst). Each candidate is checked against the levels already planned, one check per rule in this
+ * order ({@link SafetyRules}):
  *
  * <ol>
  *   <li>{@link Rule#ALL_REGIONS_SICK}: when every region is wanted out, the controller freezes —
@@ -66,7 +63,9 @@ import java.util.Optional;
  * restore ({@link Rule#FLAP_DAMPING}). The restore ramps through {@code rampSteps} (from the first
  * step above the current level), each held for {@code stepDwell} and taken only on a HEALTHY check;
  * NO_DATA pauses the ramp, UNHEALTHY drains at once (subject to the safety rules). {@link
- * Mode#BACKEND_MEMBERSHIP} has no partial levels: it restores in one step after the hold.
+ * Mode#BACKEND_MEMBERSHIP} has no partial levels: it restores in one step after the hold. The rules
+ * of the way back are in {@link Restore}; the verdict on each region before the rules in {@link
+ * Verdict}.
  *
  * <h2>Drills</h2>
  *
@@ -85,28 +84,12 @@ import java.util.Optional;
  */
 public final class Planner {
 
-  private static final double EPSILON = 1e-9;
-
   private Planner() {}
-
-  /** Why a region is wanted out. Sources in precedence order. */
-  enum Source {
-    MANUAL,
-    BUILD,
-    ALERT,
-    RELAPSE,
-    DRILL
-  }
-
-  record Want(Source source, String reason, Instant since, boolean breakGlass) {}
-
-  /** The verdict on one region: wanted out, kept in by a pin, or neither. */
-  record Verdict(Optional<Want> out, Optional<Pin> forcedIn, Optional<Instant> pinExpiry) {}
 
   /**
    * Plans the load-balancer config.
    *
-   * @param memory the controller's memory
+   * @param situation what the controller knows of each region: incidents, builds, pins, states
    * @param observed the config the load balancer has now; must name exactly the topology's regions
    * @param topology the load balancer and its regions
    * @param policy the rules' knobs
@@ -114,7 +97,7 @@ public final class Planner {
    * @param now the time of the decision
    */
   public static Plan plan(
-      ControllerMemory memory,
+      Situation situation,
       LbConfig observed,
       Topology topology,
       Policy policy,
@@ -131,122 +114,24 @@ public final class Planner {
               + " but the topology names "
               + topology.regionNames());
     }
-    return new Run(memory, observed, topology, policy, health, now).plan();
-  }
-
-  /** The verdict on one region's memory at {@code now}. */
-  static Verdict verdict(RegionMemory m, Policy policy, Instant now) {
-    Optional<Pin> drill = m.pin().filter(p -> p.kind() == Pin.Kind.DRILL);
-    if (drill.isPresent()) {
-      Pin p = drill.get();
-      if (p.activeAt(now)) {
-        return new Verdict(
-            Optional.of(
-                new Want(
-                    Source.DRILL,
-                    "drill by " + p.actor() + " until " + time(p.expiresAt()) + ": " + p.reason(),
-                    p.createdAt(),
-                    false)),
-            Optional.empty(),
-            Optional.of(p.expiresAt()));
-      }
-      return drillOver(m, policy, p);
-    }
-    Optional<Pin> pin = m.pin().filter(p -> p.activeAt(now));
-    Optional<Instant> expiry = pin.map(Pin::expiresAt);
-    if (pin.isPresent() && pin.get().kind() == Pin.Kind.SERVE) {
-      return new Verdict(Optional.empty(), pin, expiry);
-    }
-    if (pin.isPresent()) {
-      Pin p = pin.get();
-      return new Verdict(
-          Optional.of(
-              new Want(
-                  Source.MANUAL,
-                  (p.breakGlass() ? "break-glass manual drain by " : "manual drain by ")
-                      + p.actor()
-                      + " until "
-                      + time(p.expiresAt())
-                      + ": "
-                      + p.reason(),
-                  p.createdAt(),
-                  p.breakGlass())),
-          Optional.empty(),
-          expiry);
-    }
-    return unpinned(m, policy);
-  }
-
-  /** After a drill (ended or aborted): restore at once unless something else wants it out. */
-  static Verdict drillOver(RegionMemory m, Policy policy, Pin drill) {
-    Verdict rest = unpinned(m, policy);
-    return rest.out().isPresent()
-        ? rest
-        : new Verdict(Optional.empty(), Optional.of(drill), Optional.empty());
-  }
-
-  /** The verdict from builds and incidents alone. */
-  private static Verdict unpinned(RegionMemory m, Policy policy) {
-    if (m.build().isPresent()) {
-      BuildState b = m.build().get();
-      if (b.status().failed()) {
-        return wantOut(Source.BUILD, "build " + b.buildId() + " ended " + b.status(), b.at());
-      }
-      if (policy.drainOnDeploy() && b.status() == dev.failover.core.domain.BuildStatus.WORKING) {
-        return wantOut(Source.BUILD, "build " + b.buildId() + " is deploying", b.at());
-      }
-    }
-    Optional<Incident> earliest =
-        m.incidents().values().stream()
-            .filter(Incident::isOpen)
-            .min(Comparator.comparing(Incident::startedAt).thenComparing(Incident::id));
-    if (earliest.isPresent()) {
-      Incident i = earliest.get();
-      long open = m.incidents().values().stream().filter(Incident::isOpen).count();
-      return wantOut(
-          Source.ALERT,
-          "incident "
-              + i.id()
-              + " ("
-              + i.policy()
-              + ") open since "
-              + time(i.startedAt())
-              + (open > 1 ? " and " + (open - 1) + " more" : ""),
-          i.startedAt());
-    }
-    return new Verdict(Optional.empty(), Optional.empty(), Optional.empty());
-  }
-
-  private static Verdict wantOut(Source source, String reason, Instant since) {
-    return new Verdict(
-        Optional.of(new Want(source, reason, since, false)), Optional.empty(), Optional.empty());
+    return new Run(situation, observed, topology, policy, health, now).plan();
   }
 
   /** One planning run; mutable scratch state, never shared. */
   private static final class Run {
-    private final ControllerMemory memory;
+    private final Situation situation;
     private final LbConfig observed;
     private final Topology topology;
     private final Policy policy;
     private final Map<Region, Health> health;
     private final Instant now;
 
-    private final Map<Region, Integer> level = new java.util.HashMap<>();
-    private final Map<Region, RegionState> next = new java.util.HashMap<>();
-    private final Map<Region, Draft> drafts = new java.util.HashMap<>();
-    private final Map<Region, Verdict> verdicts = new java.util.HashMap<>();
+    private final Levels levels;
+    private final Map<Region, RegionState> next = new HashMap<>();
+    private final Map<Region, Draft> drafts = new HashMap<>();
+    private final Map<Region, Verdict> verdicts = new HashMap<>();
     private final List<Region> drillsAborted = new ArrayList<>();
     private Optional<String> abortReason = Optional.empty();
-
-    /** The topology's regions by name, looked up once per run instead of scanned per call. */
-    private final Map<Region, RegionSpec> specs = new java.util.HashMap<>();
-
-    // Running totals over `level`, kept by setLevel, so that a drain check reads them instead of
-    // summing over every region; only the headroom check still scans the survivors.
-    private int servingCount;
-    private double drainedCapacity; // Σ capacity × (FULL − level) / FULL
-    private double effectiveSum; // Σ base × level / FULL
-    private double totalCapacity;
 
     /** A decision being drafted. */
     private record Draft(
@@ -257,63 +142,41 @@ public final class Planner {
         Optional<Instant> nextActionAt) {}
 
     Run(
-        ControllerMemory memory,
+        Situation situation,
         LbConfig observed,
         Topology topology,
         Policy policy,
         Map<Region, Health> health,
         Instant now) {
-      this.memory = memory;
+      this.situation = situation;
       this.observed = observed;
       this.topology = topology;
       this.policy = policy;
       this.health = health;
       this.now = now;
+      this.levels = new Levels(topology);
     }
 
     Plan plan() {
       List<Region> regions = topology.regionNames();
-      topology.regions().forEach(spec -> specs.put(spec.region(), spec));
-      totalCapacity = topology.totalCapacityRps();
       for (Region r : regions) {
-        RegionState st = memory.region(r).state();
-        setLevel(r, st.level());
+        RegionState st = situation.region(r).state();
+        levels.set(r, st.level());
         next.put(r, st);
-        verdicts.put(r, verdict(memory.region(r), policy, now));
+        verdicts.put(r, Verdict.of(situation.region(r), policy, now));
       }
       abortDrills(regions);
       boolean allOut = regions.stream().allMatch(r -> verdicts.get(r).out().isPresent());
-
-      List<Candidate> candidates = new ArrayList<>();
+      List<SafetyRules.Candidate> candidates = new ArrayList<>();
       for (Region r : regions) {
-        Verdict v = verdicts.get(r);
-        if (v.out().isPresent()) {
-          Want w = v.out().get();
-          if (level.get(r) > 0) {
-            candidates.add(new Candidate(r, w, v.pinExpiry()));
-          } else {
-            decide(
-                r,
-                Action.KEEP,
-                "drained: " + w.reason(),
-                Optional.empty(),
-                Optional.of(w.reason()),
-                v.pinExpiry());
-          }
-        } else {
-          restoreOrKeep(r, v).ifPresent(candidates::add);
-        }
+        decideOrNominate(r).ifPresent(candidates::add);
       }
-
       candidates.sort(
-          Comparator.comparing((Candidate c) -> !c.want().breakGlass())
-              .thenComparing(c -> c.want().source())
-              .thenComparing(c -> c.want().since())
-              .thenComparing(Candidate::region));
-      for (Candidate c : candidates) {
+          Comparator.comparing(SafetyRules.Candidate::want, Want.DRAIN_ORDER)
+              .thenComparing(SafetyRules.Candidate::region));
+      for (SafetyRules.Candidate c : candidates) {
         drain(c, allOut);
       }
-
       Optional<String> page = Optional.empty();
       if (allOut) {
         page =
@@ -323,8 +186,11 @@ public final class Planner {
                     + " regions are wanted out; the controller froze and changes nothing until"
                     + " one recovers or an operator acts (break-glass)");
       }
+      LbConfig target = topology.configFor(levels.asMap());
+      return new Plan(now, observed, target, decisions(regions, target), page, next, drillsAborted);
+    }
 
-      LbConfig target = topology.configFor(level);
+    private List<RegionDecision> decisions(List<Region> regions, LbConfig target) {
       List<RegionDecision> decisions = new ArrayList<>();
       for (Region r : regions) {
         Draft d = drafts.get(r);
@@ -333,21 +199,21 @@ public final class Planner {
                 r,
                 observed.setting(r),
                 target.setting(r),
-                level.get(r),
+                levels.of(r),
                 d.action(),
                 d.reason(),
                 d.rule(),
                 d.wantedOut(),
                 d.nextActionAt()));
       }
-      return new Plan(now, observed, target, decisions, page, next, drillsAborted);
+      return decisions;
     }
 
     /** While another region is wanted out for a reason of its own, no drill goes on. */
     private void abortDrills(List<Region> regions) {
       for (Region other : regions) {
         Optional<Want> w = verdicts.get(other).out();
-        if (w.isPresent() && w.get().source() != Source.DRILL) {
+        if (w.isPresent() && w.get().source() != Want.Source.DRILL) {
           abortReason = Optional.of(other + " is wanted out: " + w.get().reason());
           break;
         }
@@ -357,15 +223,80 @@ public final class Planner {
       }
       for (Region r : regions) {
         Optional<Want> w = verdicts.get(r).out();
-        if (w.isPresent() && w.get().source() == Source.DRILL) {
-          RegionMemory m = memory.region(r);
-          verdicts.put(r, drillOver(m, policy, m.pin().orElseThrow()));
+        if (w.isPresent() && w.get().source() == Want.Source.DRILL) {
+          RegionMemory m = situation.region(r);
+          verdicts.put(r, Verdict.drillOver(m, policy, m.pin().orElseThrow()));
           drillsAborted.add(r);
         }
       }
     }
 
-    private record Candidate(Region region, Want want, Optional<Instant> pinExpiry) {}
+    /**
+     * Decides a region that needs no safety check (already drained, or on its way back), or
+     * nominates it for a drain (wanted out, or a relapse during its ramp).
+     */
+    private Optional<SafetyRules.Candidate> decideOrNominate(Region r) {
+      Verdict v = verdicts.get(r);
+      RegionState st = next.get(r);
+      if (v instanceof Verdict.WantedOut out) {
+        Want w = out.want();
+        if (levels.of(r) > 0) {
+          return Optional.of(new SafetyRules.Candidate(r, w, out.pinExpiry()));
+        }
+        String reason = "drained: " + w.reason();
+        decide(r, Action.KEEP, reason, Optional.empty(), Optional.of(w.reason()), out.pinExpiry());
+        return Optional.empty();
+      }
+      Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
+      if (v instanceof Verdict.Free
+          && st.phase() == RegionState.Phase.RAMPING
+          && h.status() == Health.Status.UNHEALTHY) {
+        String why = "unhealthy since " + Reasons.time(h.since()) + " during the restore ramp";
+        Want relapse = new Want(Want.Source.RELAPSE, why + " (relapse)", h.since(), false);
+        return Optional.of(new SafetyRules.Candidate(r, relapse, Optional.empty()));
+      }
+      take(r, st, restoreStep(r, v, st, h));
+      return Optional.empty();
+    }
+
+    private Restore.Step restoreStep(Region r, Verdict v, RegionState st, Health h) {
+      if (v instanceof Verdict.DrillOver d) {
+        Optional<String> aborted =
+            drillsAborted.contains(r) ? Optional.of(abortReason.orElse("")) : Optional.empty();
+        return Restore.drillOver(st, d.drill(), aborted, now);
+      }
+      if (v instanceof Verdict.ForceServe f) {
+        return Restore.forceServe(st, f.pin(), now);
+      }
+      return switch (st.phase()) {
+        case SERVING -> Restore.keep();
+        case OUT -> Restore.fromOut(st, h, policy, topology.mode(), now);
+        case RAMPING -> Restore.ramp(st, h, policy, now);
+      };
+    }
+
+    private void take(Region r, RegionState st, Restore.Step step) {
+      step.to()
+          .ifPresent(
+              to -> {
+                levels.set(r, to.level());
+                next.put(r, to);
+              });
+      decide(r, step.action(), step.reason(), step.rule(), Optional.empty(), step.nextActionAt());
+    }
+
+    private void drain(SafetyRules.Candidate c, boolean allOut) {
+      Region r = c.region();
+      Optional<String> wanted = Optional.of(c.want().reason());
+      SafetyRules.Outcome outcome = SafetyRules.check(c, allOut, levels, policy);
+      if (outcome instanceof SafetyRules.Drain d) {
+        setOut(r, d.level());
+        decide(r, d.action(), d.reason(), d.rule(), wanted, c.pinExpiry());
+      } else if (outcome instanceof SafetyRules.Hold h) {
+        String reason = c.want().reason() + "; held: " + h.why();
+        decide(r, Action.HOLD, reason, Optional.of(h.rule()), wanted, c.pinExpiry());
+      }
+    }
 
     private void decide(
         Region r,
@@ -377,343 +308,7 @@ public final class Planner {
       drafts.put(r, new Draft(action, reason, rule, wantedOut, nextActionAt));
     }
 
-    /** Restores, ramps or keeps a region that nothing wants out; returns a relapse candidate. */
-    private Optional<Candidate> restoreOrKeep(Region r, Verdict v) {
-      RegionState st = next.get(r);
-      Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
-      if (v.forcedIn().isPresent() && v.forcedIn().get().kind() == Pin.Kind.DRILL) {
-        Pin p = v.forcedIn().get();
-        boolean aborted = drillsAborted.contains(r);
-        String why =
-            aborted
-                ? "drill by " + p.actor() + " aborted (" + abortReason.orElse("") + ")"
-                : "drill by " + p.actor() + " ended at " + time(p.expiresAt());
-        Optional<Rule> rule = Optional.of(aborted ? Rule.DRILL_ABORTED : Rule.DRILL_END);
-        if (st.phase() == RegionState.Phase.SERVING) {
-          decide(r, Action.KEEP, "serving; " + why, rule, Optional.empty(), Optional.empty());
-        } else {
-          serve(r, st);
-          decide(
-              r,
-              Action.SERVE,
-              why + "; restored at once",
-              rule,
-              Optional.empty(),
-              Optional.empty());
-        }
-        return Optional.empty();
-      }
-      if (v.forcedIn().isPresent()) {
-        Pin p = v.forcedIn().get();
-        String why =
-            "force-serve pin by " + p.actor() + " until " + time(p.expiresAt()) + ": " + p.reason();
-        if (st.phase() == RegionState.Phase.SERVING) {
-          decide(
-              r, Action.KEEP, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
-        } else {
-          serve(r, st);
-          decide(
-              r, Action.SERVE, why, Optional.of(Rule.FORCE_SERVE), Optional.empty(), v.pinExpiry());
-        }
-        return Optional.empty();
-      }
-      switch (st.phase()) {
-        case SERVING ->
-            decide(
-                r,
-                Action.KEEP,
-                "serving; nothing wants it out",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
-        case OUT -> restore(r, st, h);
-        case RAMPING -> {
-          return ramp(r, st, h);
-        }
-      }
-      return Optional.empty();
-    }
-
-    private void restore(Region r, RegionState st, Health h) {
-      if (!h.healthy()) {
-        Rule rule = h.status() == Health.Status.NO_DATA ? Rule.NO_HEALTH_DATA : Rule.UNHEALTHY;
-        decide(
-            r,
-            Action.HOLD,
-            "nothing wants it out, but health is " + h.status() + "; waiting for HEALTHY",
-            Optional.of(rule),
-            Optional.empty(),
-            Optional.empty());
-        return;
-      }
-      Duration hold = policy.restoreHold(st.flapCount());
-      Instant healthyFrom = h.since().isAfter(st.since()) ? h.since() : st.since();
-      Instant restoreAt = healthyFrom.plus(hold);
-      if (now.isBefore(restoreAt)) {
-        Rule rule = st.flapCount() > 0 ? Rule.FLAP_DAMPING : Rule.RESTORE_HOLD;
-        decide(
-            r,
-            Action.HOLD,
-            "healthy since "
-                + time(healthyFrom)
-                + "; restore hold "
-                + minutes(hold)
-                + (st.flapCount() > 0 ? " (doubled " + st.flapCount() + "x for flapping)" : "")
-                + " ends "
-                + time(restoreAt),
-            Optional.of(rule),
-            Optional.empty(),
-            Optional.of(restoreAt));
-        return;
-      }
-      if (!topology.mode().supportsPartialLevels()) {
-        serve(r, st);
-        decide(
-            r,
-            Action.SERVE,
-            "healthy for " + minutes(hold) + "; restored in one step (" + topology.mode() + ")",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
-        return;
-      }
-      int step = firstStepAbove(st.level());
-      stepTo(r, st, step, "healthy for " + minutes(hold) + "; restore begins");
-    }
-
-    private Optional<Candidate> ramp(Region r, RegionState st, Health h) {
-      int current = policy.rampSteps().get(st.rampStep());
-      if (h.status() == Health.Status.UNHEALTHY) {
-        return Optional.of(
-            new Candidate(
-                r,
-                new Want(
-                    Source.RELAPSE,
-                    "unhealthy since " + time(h.since()) + " during the restore ramp (relapse)",
-                    h.since(),
-                    false),
-                Optional.empty()));
-      }
-      if (h.status() == Health.Status.NO_DATA) {
-        decide(
-            r,
-            Action.HOLD,
-            "ramp paused at " + percent(current) + ": no health data",
-            Optional.of(Rule.NO_HEALTH_DATA),
-            Optional.empty(),
-            Optional.empty());
-        return Optional.empty();
-      }
-      Instant nextStepAt = st.since().plus(policy.stepDwell());
-      if (now.isBefore(nextStepAt)) {
-        decide(
-            r,
-            Action.KEEP,
-            "ramp step "
-                + (st.rampStep() + 1)
-                + " of "
-                + policy.rampSteps().size()
-                + " at "
-                + percent(current)
-                + " until "
-                + time(nextStepAt),
-            Optional.of(Rule.RAMP_DWELL),
-            Optional.empty(),
-            Optional.of(nextStepAt));
-        return Optional.empty();
-      }
-      stepTo(
-          r,
-          st,
-          st.rampStep() + 1,
-          "healthy after " + minutes(policy.stepDwell()) + " at " + percent(current));
-      return Optional.empty();
-    }
-
-    private void stepTo(Region r, RegionState st, int step, String why) {
-      int target = policy.rampSteps().get(step);
-      if (target == Topology.FULL) {
-        serve(r, st);
-        decide(
-            r,
-            Action.SERVE,
-            why + "; back to 100%",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
-      } else {
-        setLevel(r, target);
-        next.put(r, st.ramping(step, target, now));
-        decide(
-            r,
-            Action.RAMP,
-            why
-                + "; ramp step "
-                + (step + 1)
-                + " of "
-                + policy.rampSteps().size()
-                + " at "
-                + percent(target),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(now.plus(policy.stepDwell())));
-      }
-    }
-
-    private void serve(Region r, RegionState st) {
-      setLevel(r, Topology.FULL);
-      next.put(r, st.serving(now));
-    }
-
-    private int firstStepAbove(int currentLevel) {
-      List<Integer> steps = policy.rampSteps();
-      for (int i = 0; i < steps.size(); i++) {
-        if (steps.get(i) > currentLevel) {
-          return i;
-        }
-      }
-      return steps.size() - 1;
-    }
-
-    private void drain(Candidate c, boolean allOut) {
-      Region r = c.region();
-      Want w = c.want();
-      Optional<String> wanted = Optional.of(w.reason());
-      int current = level.get(r);
-      long othersServing = servingCount - (current > 0 ? 1 : 0);
-      if (w.breakGlass()) {
-        if (othersServing < 1) {
-          hold(
-              c,
-              Rule.LAST_REGION,
-              "it is the last serving region; even break-glass cannot remove it");
-        } else {
-          setOut(r, 0);
-          decide(r, Action.DRAIN, w.reason(), Optional.of(Rule.BREAK_GLASS), wanted, c.pinExpiry());
-        }
-        return;
-      }
-      if (allOut) {
-        hold(c, Rule.ALL_REGIONS_SICK, "every region is wanted out; frozen");
-        return;
-      }
-      if (othersServing < policy.minServingRegions()) {
-        hold(
-            c,
-            Rule.MIN_SERVING_REGIONS,
-            "only "
-                + othersServing
-                + " other region(s) serve; minServingRegions is "
-                + policy.minServingRegions());
-        return;
-      }
-      double total = totalCapacity;
-      RegionSpec spec = specs.get(r);
-      double drainedOthers =
-          drainedCapacity - spec.capacityRps() * (Topology.FULL - current) / Topology.FULL;
-      double drainedAfter = drainedOthers + spec.capacityRps();
-      if (drainedAfter > policy.maxDrainedFraction() * total + EPSILON) {
-        hold(
-            c,
-            Rule.MAX_DRAINED_FRACTION,
-            String.format(
-                java.util.Locale.ROOT,
-                "draining it would leave %.0f%% of capacity drained; maxDrainedFraction is %.0f%%",
-                100 * drainedAfter / total,
-                100 * policy.maxDrainedFraction()));
-        return;
-      }
-      int minLevel = headroomMinLevel(r);
-      if (minLevel <= 0) {
-        setOut(r, 0);
-        Optional<Rule> rule =
-            w.source() == Source.DRILL ? Optional.of(Rule.DRILL) : Optional.empty();
-        decide(r, Action.DRAIN, w.reason(), rule, wanted, c.pinExpiry());
-      } else if (topology.mode().supportsPartialLevels() && minLevel < current) {
-        setOut(r, minLevel);
-        decide(
-            r,
-            Action.PARTIAL_DRAIN,
-            w.reason()
-                + "; drained only to "
-                + percent(minLevel)
-                + " so that the other regions stay under "
-                + percent((int) Math.round(policy.headroom() * Topology.FULL))
-                + " of their capacity",
-            Optional.of(Rule.HEADROOM),
-            wanted,
-            c.pinExpiry());
-      } else {
-        hold(
-            c,
-            Rule.HEADROOM,
-            "the other regions would pass "
-                + percent((int) Math.round(policy.headroom() * Topology.FULL))
-                + " of their declared capacity");
-      }
-    }
-
-    private void hold(Candidate c, Rule rule, String why) {
-      decide(
-          c.region(),
-          Action.HOLD,
-          c.want().reason() + "; held: " + why,
-          Optional.of(rule),
-          Optional.of(c.want().reason()),
-          c.pinExpiry());
-    }
-
-    /**
-     * The least level (thousandths, rounded up) region {@code r} must keep so that every other
-     * serving region stays within headroom; 0 or less means a full drain is safe.
-     */
-    private int headroomMinLevel(Region r) {
-      double expected = topology.expectedRps();
-      if (expected <= 0) {
-        return 0;
-      }
-      RegionSpec spec = specs.get(r);
-      double others = effectiveSum - effective(spec);
-      // the most loaded survivor j (largest e_j / capacity_j) binds first
-      double maxRatio = -1;
-      for (RegionSpec s : topology.regions()) {
-        double e = effective(s);
-        if (!s.region().equals(r) && e > 0) {
-          maxRatio = Math.max(maxRatio, e / s.capacityRps());
-        }
-      }
-      if (maxRatio < 0) {
-        return Topology.FULL + 1;
-      }
-      double need = expected * maxRatio / policy.headroom() - others;
-      double fraction = need / spec.baseWeight();
-      if (fraction <= EPSILON) {
-        return 0;
-      }
-      return (int) Math.min(Topology.FULL + 1, Math.ceil(fraction * Topology.FULL - EPSILON));
-    }
-
-    private void setLevel(Region r, int newLevel) {
-      RegionSpec spec = specs.get(r);
-      Integer old = level.put(r, newLevel);
-      if (old != null) {
-        account(spec, old, -1);
-      }
-      account(spec, newLevel, 1);
-    }
-
-    private void account(RegionSpec spec, int lvl, int sign) {
-      if (lvl > 0) {
-        servingCount += sign;
-      }
-      drainedCapacity += sign * spec.capacityRps() * (Topology.FULL - lvl) / Topology.FULL;
-      effectiveSum += sign * (double) spec.baseWeight() * lvl / Topology.FULL;
-    }
-
-    private double effective(RegionSpec s) {
-      return (double) s.baseWeight() * level.get(s.region()) / Topology.FULL;
-    }
-
+    /** Drains to {@code newLevel}, counting a flap when it comes soon after the last restore. */
     private void setOut(Region r, int newLevel) {
       RegionState st = next.get(r);
       int flaps = st.flapCount();
@@ -723,49 +318,8 @@ public final class Planner {
                 && !now.isAfter(st.lastRestoreAt().get().plus(policy.flapWindow()));
         flaps = flapped ? st.flapCount() + 1 : 0;
       }
-      setLevel(r, newLevel);
+      levels.set(r, newLevel);
       next.put(r, st.out(newLevel, now, flaps));
     }
-  }
-
-  /**
-   * {@code t.toString()} (ISO-8601, UTC), written by hand for whole seconds in years 1000..9999:
-   * reasons name times, and the JDK's formatter was a fifth of a plan's time.
-   */
-  static String time(Instant t) {
-    long epoch = t.getEpochSecond();
-    if (t.getNano() != 0 || epoch < -30610224000L || epoch >= 253402300800L) {
-      return t.toString();
-    }
-    long day = Math.floorDiv(epoch, 86400);
-    int secs = (int) Math.floorMod(epoch, 86400);
-    java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
-    char[] c = "0000-00-00T00:00:00Z".toCharArray();
-    digits(c, 0, d.getYear(), 4);
-    digits(c, 5, d.getMonthValue(), 2);
-    digits(c, 8, d.getDayOfMonth(), 2);
-    digits(c, 11, secs / 3600, 2);
-    digits(c, 14, secs / 60 % 60, 2);
-    digits(c, 17, secs % 60, 2);
-    return new String(c);
-  }
-
-  private static void digits(char[] c, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      c[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-  }
-
-  static String percent(int level) {
-    return (level % 10 == 0
-            ? Integer.toString(level / 10)
-            : String.format(java.util.Locale.ROOT, "%.1f", level / 10.0))
-        + "%";
-  }
-
-  static String minutes(Duration d) {
-    long s = d.getSeconds();
-    return s % 60 == 0 ? (s / 60) + " min" : s + " s";
   }
 }

@@ -272,10 +272,12 @@ class ControllerOversightTest {
       store.update(
           m ->
               new dev.failover.core.port.StateStore.Change<>(
-                  m.withRecentWrite(
-                      dev.failover.core.domain.PendingWrite.of(
-                          "other", "attempt-1", drained, "fp-1", min(1)),
-                      min(-2)),
+                  m.withWrites(
+                      w ->
+                          w.withRecent(
+                              dev.failover.core.domain.PendingWrite.of(
+                                  "other", "attempt-1", drained, "fp-1", min(1)),
+                              min(-2))),
                   true));
       lb.editOutOfBand(drained);
       controller.reconcile(Trigger.of("tick", "t2"), min(2));
@@ -295,13 +297,16 @@ class ControllerOversightTest {
       store.update(
           m ->
               new dev.failover.core.port.StateStore.Change<>(
-                  m.withPending(
-                      dev.failover.core.domain.PendingWrite.of(
-                          "other",
-                          "attempt-1",
-                          topology.configFor(Map.of(US, 0, EU, Topology.FULL, ASIA, Topology.FULL)),
-                          "fp-1",
-                          min(1))),
+                  m.withWrites(
+                      w ->
+                          w.withPending(
+                              dev.failover.core.domain.PendingWrite.of(
+                                  "other",
+                                  "attempt-1",
+                                  topology.configFor(
+                                      Map.of(US, 0, EU, Topology.FULL, ASIA, Topology.FULL)),
+                                  "fp-1",
+                                  min(1)))),
                   true));
       lb.editOutOfBand(topology.configFor(Map.of(US, 0, EU, Topology.FULL, ASIA, Topology.FULL)));
       controller.reconcile(Trigger.of("tick", "t1"), min(1));
@@ -314,7 +319,7 @@ class ControllerOversightTest {
     @Test
     void drain_isVerifiedWhenTheRegionsRequestRateFalls_withTheMeasuredTime() {
       controller.handle(open("a1", US, 0), Trigger.of("alert", "a1"), min(0));
-      Watch w = store.load().watches().get(0);
+      Watch w = store.load().books().watches().get(0);
       assertEquals(Watch.Direction.OUT, w.direction());
 
       rates.put(US, List.of(point(0, 60, 240.0), point(60, 120, 31.5)));
@@ -328,7 +333,7 @@ class ControllerOversightTest {
       assertTrue(
           v.message().startsWith("verified: traffic to leave us-central1 took at most 180 s"),
           v.message());
-      assertTrue(store.load().watches().isEmpty());
+      assertTrue(store.load().books().watches().isEmpty());
     }
 
     @Test
@@ -341,7 +346,7 @@ class ControllerOversightTest {
       AuditRecord page = ofKind(Kind.PAGE).get(0);
       assertEquals(Optional.of("traffic_not_moved"), page.rule());
       assertTrue(page.message().startsWith("no sign of traffic to leave us-central1 within PT10M"));
-      assertTrue(store.load().watches().isEmpty());
+      assertTrue(store.load().books().watches().isEmpty());
       controller.reconcile(Trigger.of("tick", "t11"), min(11));
       assertEquals(1, ofKind(Kind.PAGE).size());
     }
@@ -358,7 +363,7 @@ class ControllerOversightTest {
               Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
               d -> {});
       plain.handle(open("a1", US, 0), Trigger.of("alert", "a1"), min(0));
-      assertTrue(store.load().watches().isEmpty());
+      assertTrue(store.load().books().watches().isEmpty());
     }
   }
 

@@ -54,7 +54,10 @@ class DriftCheckTest {
   void aWriteOfOursInFlight_isNoDrift() {
     ControllerMemory m =
         ControllerMemory.empty()
-            .withPending(PendingWrite.of("e1", "attempt-1", config(1000, 0, 1000), "fp-1", NOW));
+            .withWrites(
+                w ->
+                    w.withPending(
+                        PendingWrite.of("e1", "attempt-1", config(1000, 0, 1000), "fp-1", NOW)));
     assertEquals(Optional.empty(), detect(Oversight.defaults(), m, config(1000, 0, 1000)));
   }
 
@@ -62,12 +65,14 @@ class DriftCheckTest {
   void aRecentWriteOfOursShown_isNoDrift_butAnOlderOneIs() {
     PendingWrite recent =
         PendingWrite.of("e1", "attempt-1", config(1000, 0, 1000), "fp-1", NOW.minusSeconds(179));
-    ControllerMemory m = ControllerMemory.empty().withRecentWrite(recent, NOW.minus(RECENT));
+    ControllerMemory m =
+        ControllerMemory.empty().withWrites(w -> w.withRecent(recent, NOW.minus(RECENT)));
     assertEquals(Optional.empty(), detect(Oversight.defaults(), m, config(1000, 0, 1000)));
 
     PendingWrite old =
         PendingWrite.of("e1", "attempt-1", config(1000, 0, 1000), "fp-1", NOW.minusSeconds(181));
-    ControllerMemory m2 = ControllerMemory.empty().withRecentWrite(old, NOW.minusSeconds(600));
+    ControllerMemory m2 =
+        ControllerMemory.empty().withWrites(w -> w.withRecent(old, NOW.minusSeconds(600)));
     assertTrue(detect(Oversight.defaults(), m2, config(1000, 0, 1000)).isPresent());
   }
 

@@ -254,7 +254,8 @@ class PipelineStepsTest {
 
     @Test
     void aMarkerPastTheGrace_isResolvedAgainstTheLoadBalancer_aYoungerOneStays() {
-      ControllerMemory m = ControllerMemory.empty().withPending(old).withPending(young);
+      ControllerMemory m =
+          ControllerMemory.empty().withWrites(w -> w.withPending(old).withPending(young));
       LoadBalancer.Observed shows = new LoadBalancer.Observed(config(1000, 1000, 0), "fp-2");
 
       WriteProtocol.Recovered r = WriteProtocol.recover(m, shows, NOW, MAKE);
@@ -264,18 +265,18 @@ class PipelineStepsTest {
       assertEquals(Kind.CHANGE, rec.kind());
       assertEquals(Outcome.APPLIED, rec.outcome());
       assertEquals("e1", rec.trigger().eventId());
-      assertEquals(List.of(young), r.clear().apply(m).pendingWrites());
+      assertEquals(List.of(young), r.clear().apply(m).books().writes().pending());
     }
 
     @Test
     void aMarkerTheLoadBalancerDoesNotShow_failed_withTheWritersFailedId() {
-      ControllerMemory m = ControllerMemory.empty().withPending(old);
+      ControllerMemory m = ControllerMemory.empty().withWrites(w -> w.withPending(old));
       WriteProtocol.Recovered r = WriteProtocol.recover(m, OBSERVED, NOW, MAKE);
       AuditRecord rec = r.records().get(0);
       assertEquals(Outcome.FAILED, rec.outcome());
       assertEquals(
           AuditRecord.recordId("e1", Kind.CHANGE, "attempt-1@fp-1/failed"), rec.recordId());
-      assertEquals(List.of(), r.clear().apply(m).pendingWrites());
+      assertEquals(List.of(), r.clear().apply(m).books().writes().pending());
     }
   }
 

@@ -37,7 +37,7 @@ class ControllerMemoryTest {
     ControllerMemory once = ControllerMemory.empty().record(open("m1", "i1", 0)).memory();
     ControllerMemory.Recorded again = once.record(open("m2", "i1", 0));
     assertEquals(Effect.UNCHANGED, again.effect());
-    assertEquals(once.regions(), again.memory().regions());
+    assertEquals(once.situation(), again.memory().situation());
   }
 
   @Test
@@ -157,11 +157,11 @@ class ControllerMemoryTest {
   @Test
   void record_keepsOnlyTheLastEventIds() {
     ControllerMemory m = ControllerMemory.empty();
-    for (int i = 0; i < ControllerMemory.EVENT_ID_WINDOW + 5; i++) {
+    for (int i = 0; i < Ledger.EVENT_ID_WINDOW + 5; i++) {
       m = m.record(open("m" + i, "i" + i, 0)).memory();
     }
-    assertEquals(ControllerMemory.EVENT_ID_WINDOW, m.recentEventIds().size());
+    assertEquals(Ledger.EVENT_ID_WINDOW, m.books().ledger().recentEventIds().size());
     assertFalse(m.seen("m0"));
-    assertTrue(m.seen("m" + (ControllerMemory.EVENT_ID_WINDOW + 4)));
+    assertTrue(m.seen("m" + (Ledger.EVENT_ID_WINDOW + 4)));
   }
 }

@@ -254,9 +254,9 @@ class PlannerPropertiesTest {
     }
 
     private void step() {
-      Plan plan = Planner.plan(memory, observed, topology, policy, health, now);
+      Plan plan = Planner.plan(memory.situation(), observed, topology, policy, health, now);
       // deterministic
-      assertEquals(plan, Planner.plan(memory, observed, topology, policy, health, now));
+      assertEquals(plan, Planner.plan(memory.situation(), observed, topology, policy, health, now));
       check(plan);
       observed = plan.target();
       ControllerMemory next = memory;
@@ -299,28 +299,28 @@ class PlannerPropertiesTest {
           regions.stream()
               .anyMatch(
                   r ->
-                      Planner.verdict(memory.region(r), policy, now)
+                      Verdict.of(memory.region(r), policy, now)
                           .out()
-                          .filter(w -> w.source() != Planner.Source.DRILL)
+                          .filter(w -> w.source() != Want.Source.DRILL)
                           .isPresent());
       boolean allOut =
           regions.stream()
               .allMatch(
                   r ->
-                      Planner.verdict(memory.region(r), policy, now)
+                      Verdict.of(memory.region(r), policy, now)
                           .out()
-                          .filter(w -> w.source() != Planner.Source.DRILL || !otherOut)
+                          .filter(w -> w.source() != Want.Source.DRILL || !otherOut)
                           .isPresent());
       for (Region r : regions) {
         boolean drilling =
-            Planner.verdict(memory.region(r), policy, now)
+            Verdict.of(memory.region(r), policy, now)
                 .out()
-                .filter(w -> w.source() == Planner.Source.DRILL)
+                .filter(w -> w.source() == Want.Source.DRILL)
                 .isPresent();
         if (drilling && otherOut) {
           assertTrue(plan.drillsAborted().contains(r), "drill in " + r + " aborted");
-          Planner.Verdict over =
-              Planner.drillOver(memory.region(r), policy, memory.region(r).pin().orElseThrow());
+          Verdict over =
+              Verdict.drillOver(memory.region(r), policy, memory.region(r).pin().orElseThrow());
           if (over.out().isEmpty()) {
             assertEquals(Topology.FULL, plan.decision(r).levelAfter(), r + " restored at once");
           }
@@ -354,9 +354,9 @@ class PlannerPropertiesTest {
 
     private void checkTransition(
         Region r, RegionState before, RegionState after, boolean drillAborted) {
-      Planner.Verdict v = Planner.verdict(memory.region(r), policy, now);
+      Verdict v = Verdict.of(memory.region(r), policy, now);
       // force-serve pins, and drills that ended or were aborted, restore at once
-      boolean forced = v.forcedIn().isPresent() || drillAborted;
+      boolean forced = v.forcedIn() || drillAborted;
       boolean restoring =
           before.phase() == RegionState.Phase.OUT && after.phase() != RegionState.Phase.OUT;
       if (restoring && !forced) {

@@ -49,7 +49,7 @@ class PlannerTest {
   /** Plans with the observed config equal to what the memory says the controller last wrote. */
   private static Plan plan(
       Topology t, ControllerMemory m, Policy p, Map<Region, Health> health, Instant now) {
-    return Planner.plan(m, observed(t, m), t, p, health, now);
+    return Planner.plan(m.situation(), observed(t, m), t, p, health, now);
   }
 
   private static LbConfig observed(Topology t, ControllerMemory m) {
@@ -290,7 +290,7 @@ class PlannerTest {
               .incident(ASIA, "inc-asia", min(6))
               .build();
       LbConfig observedNow = observed(t, m);
-      Plan p = Planner.plan(m, observedNow, t, DEFAULTS, allHealthy(), min(7));
+      Plan p = Planner.plan(m.situation(), observedNow, t, DEFAULTS, allHealthy(), min(7));
       assertEquals(observedNow, p.target());
       assertFalse(p.changesLoadBalancer());
       assertEquals(
@@ -449,9 +449,11 @@ class PlannerTest {
       Topology tm = three(Mode.BACKEND_MEMBERSHIP);
       ControllerMemory m = memory().state(US, out(min(0))).build();
       Map<Region, Integer> levels = Map.of(US, 0, EU, 1000, ASIA, 1000);
-      Plan held = Planner.plan(m, tm.configFor(levels), tm, DEFAULTS, allHealthy(), sec(299));
+      Plan held =
+          Planner.plan(m.situation(), tm.configFor(levels), tm, DEFAULTS, allHealthy(), sec(299));
       assertEquals(new Setting.Member(false), held.target().setting(US));
-      Plan p = Planner.plan(m, tm.configFor(levels), tm, DEFAULTS, allHealthy(), sec(300));
+      Plan p =
+          Planner.plan(m.situation(), tm.configFor(levels), tm, DEFAULTS, allHealthy(), sec(300));
       assertEquals(new Setting.Member(true), p.target().setting(US));
       assertEquals(RegionState.Phase.SERVING, p.nextStates().get(US).phase());
     }
@@ -461,7 +463,8 @@ class PlannerTest {
       Topology tc = three(Mode.CAPACITY_SCALER);
       ControllerMemory m = memory().state(US, out(min(0))).build();
       Map<Region, Integer> levels = Map.of(US, 0, EU, 1000, ASIA, 1000);
-      Plan p = Planner.plan(m, tc.configFor(levels), tc, DEFAULTS, allHealthy(), min(5));
+      Plan p =
+          Planner.plan(m.situation(), tc.configFor(levels), tc, DEFAULTS, allHealthy(), min(5));
       assertEquals(new Setting.Scaler(100), p.target().setting(US));
       assertEquals("asia-east1=1.0 europe-west1=1.0 us-central1=0.1", p.target().display());
     }
@@ -515,7 +518,7 @@ class PlannerTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> Planner.plan(memory().build(), two, t, DEFAULTS, Map.of(), min(0)));
+              () -> Planner.plan(memory().build().situation(), two, t, DEFAULTS, Map.of(), min(0)));
       assertTrue(e.getMessage().startsWith("observed config names regions"), e.getMessage());
     }
 
@@ -553,6 +556,6 @@ class PlannerTest {
       })
   void time_writesWhatInstantToStringWrites(String text) {
     Instant t = Instant.parse(text);
-    assertEquals(t.toString(), Planner.time(t));
+    assertEquals(t.toString(), Reasons.time(t));
   }
 }

@@ -1,5 +1,6 @@
 package dev.failover.core.testing;
 
+import dev.failover.core.domain.Bookkeeping;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
@@ -10,6 +11,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Situation;
 import dev.failover.core.domain.Topology;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +111,7 @@ public final class Fixtures {
     public MemoryBuilder record(ControllerEvent e) {
       ControllerMemory m = build().record(e).memory();
       regions.clear();
-      regions.putAll(m.regions());
+      regions.putAll(m.situation().regions());
       return this;
     }
 
@@ -118,7 +120,7 @@ public final class Fixtures {
     }
 
     public ControllerMemory build() {
-      return new ControllerMemory(regions, List.of(), Map.of(), Map.of(), List.of());
+      return new ControllerMemory(new Situation(regions), Bookkeeping.empty());
     }
   }
 

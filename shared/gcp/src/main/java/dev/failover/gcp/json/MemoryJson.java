@@ -3,16 +3,20 @@ package dev.failover.gcp.json;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.failover.core.domain.Bookkeeping;
 import dev.failover.core.domain.BuildState;
 import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Incident;
+import dev.failover.core.domain.Ledger;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionState;
+import dev.failover.core.domain.Situation;
 import dev.failover.core.domain.Watch;
+import dev.failover.core.domain.Writes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,27 +38,27 @@ public final class MemoryJson {
     JsonObject o = new JsonObject();
     o.addProperty("v", VERSION);
     JsonObject regions = new JsonObject();
-    m.regions().forEach((r, rm) -> regions.add(r.name(), region(rm)));
+    m.situation().regions().forEach((r, rm) -> regions.add(r.name(), region(rm)));
     o.add("regions", regions);
     JsonArray ids = new JsonArray();
-    m.recentEventIds().forEach(ids::add);
+    m.books().ledger().recentEventIds().forEach(ids::add);
     o.add("recent_event_ids", ids);
     JsonObject notices = new JsonObject();
-    m.notices().forEach(notices::addProperty);
+    m.books().notices().forEach(notices::addProperty);
     o.add("notices", notices);
     JsonObject parked = new JsonObject();
-    m.parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
+    m.books().writes().parkedBackends().forEach((r, e) -> parked.addProperty(r.name(), e));
     o.add("parked_backends", parked);
     JsonArray pendingArray = new JsonArray();
-    m.pendingWrites().forEach(w -> pendingArray.add(write(w)));
+    m.books().writes().pending().forEach(w -> pendingArray.add(write(w)));
     o.add("pending_writes", pendingArray);
     JsonArray recent = new JsonArray();
-    m.recentWrites().forEach(w -> recent.add(write(w)));
+    m.books().writes().recent().forEach(w -> recent.add(write(w)));
     o.add("recent_writes", recent);
-    o.addProperty("changes", m.changes());
-    o.addProperty("reconciled", m.reconciled());
+    o.addProperty("changes", m.books().ledger().changes());
+    o.addProperty("reconciled", m.books().ledger().reconciled());
     JsonArray watches = new JsonArray();
-    for (Watch w : m.watches()) {
+    for (Watch w : m.books().watches()) {
       JsonObject j = new JsonObject();
       j.addProperty("region", w.region().name());
       j.addProperty("direction", w.direction().name());
@@ -166,7 +170,12 @@ public final class MemoryJson {
     long reconciled = o.optLong("reconciled").orElse(0L);
     o.noOtherFields();
     return new ControllerMemory(
-        regions, ids, notices, parked, pending, watches, recent, changes, reconciled);
+        new Situation(regions),
+        new Bookkeeping(
+            new Ledger(ids, changes, reconciled),
+            new Writes(pending, recent, parked),
+            notices,
+            watches));
   }
 
   private static RegionMemory decodeRegion(Strict o) {

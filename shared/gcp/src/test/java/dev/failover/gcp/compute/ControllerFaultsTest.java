@@ -135,7 +135,7 @@ class ControllerFaultsTest {
     assertEquals("asia-east1=100 europe-west1=100 us-central1=0", plan.observed().display());
     ControllerMemory m = store.load();
     assertTrue(m.region(US).hasOpenIncident(), "the event is not lost");
-    assertTrue(m.pendingWrites().isEmpty(), "no write is left pending");
+    assertTrue(m.books().writes().pending().isEmpty(), "no write is left pending");
     assertAuditComplete();
   }
 
@@ -223,7 +223,7 @@ class ControllerFaultsTest {
             crashingStore(
                 m ->
                     m.region(US).hasOpenIncident()
-                        && m.pendingWrites().isEmpty()
+                        && m.books().writes().pending().isEmpty()
                         && m.region(US).state().phase()
                             == dev.failover.core.domain.RegionState.Phase.SERVING),
             urlMap(),
@@ -233,7 +233,8 @@ class ControllerFaultsTest {
 
   @Test
   void crashAfterThePendingMarkerIsStored_theTickRecordsTheInterruptionAndDrains() {
-    deliverThenHeal(controller(crashingStore(m -> !m.pendingWrites().isEmpty()), urlMap(), audit));
+    deliverThenHeal(
+        controller(crashingStore(m -> !m.books().writes().pending().isEmpty()), urlMap(), audit));
     assertEquals(1, fake.writes().size());
     assertTrue(
         audit.records().stream()
@@ -320,7 +321,9 @@ class ControllerFaultsTest {
         () ->
             controller(store, urlMap(), audit)
                 .handle(incident(), AuditRecord.Trigger.of("alert", "m1"), NOW));
-    assertTrue(!store.load().pendingWrites().isEmpty(), "an ambiguous outcome keeps the marker");
+    assertTrue(
+        !store.load().books().writes().pending().isEmpty(),
+        "an ambiguous outcome keeps the marker");
     fake.operationPolls(0);
     Controller healthy = controller(store, urlMap(), audit);
     healthy.reconcile(AuditRecord.Trigger.of("tick", "t1"), HEAL);

@@ -226,7 +226,8 @@ class ConcurrencyIT {
             .map(AuditRecord::message)
             .toList(),
         "our own concurrent writes are never drift");
-    assertEquals(s.regions(), p.regions(), "no update lost: the memory ends as after a serial run");
+    assertEquals(
+        s.situation(), p.situation(), "no update lost: the memory ends as after a serial run");
     // every delivery is known (an event that changed nothing is kept in the ledger only, and which
     // of two equal notifications changed the memory depends on who came first)
     for (ControllerEvent e : events) {

@@ -14,6 +14,7 @@ import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Ledger;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
@@ -111,10 +112,12 @@ class FirestoreStateStoreIT {
     store.update(
         m ->
             new StateStore.Change<>(
-                new ControllerMemory(
-                    m.regions(), List.of(), m.notices(), m.parkedBackends(), m.pendingWrites()),
+                m.withBooks(
+                    b ->
+                        b.withLedger(
+                            new Ledger(List.of(), b.ledger().changes(), b.ledger().reconciled()))),
                 true));
-    assertTrue(store.load().recentEventIds().isEmpty());
+    assertTrue(store.load().books().ledger().recentEventIds().isEmpty());
     ControllerMemory.Recorded again = store.record(incident("m1", "i1"));
     assertEquals(ControllerMemory.Effect.DUPLICATE, again.effect());
     assertEquals("event m1 already recorded (ledger)", again.detail());
@@ -151,7 +154,7 @@ class FirestoreStateStoreIT {
       pool.shutdownNow();
     }
     assertEquals(8, store.load().region(US).incidents().size());
-    assertEquals(8, store.load().recentEventIds().size());
+    assertEquals(8, store.load().books().ledger().recentEventIds().size());
   }
 
   @Test

@@ -1,0 +1,190 @@
+package dev.failover.core.domain;
+
+import dev.failover.core.domain.ControllerEvent.BuildEvent;
+import dev.failover.core.domain.ControllerEvent.CommandEvent;
+import dev.failover.core.domain.ControllerEvent.IncidentEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the planner decides on: per region, its incidents, newest build, pin and state.
+ *
+ * <p>{@link #record} is pure: a renotification of what is already known changes nothing. Incidents
+ * are ordered by their own timestamps, so a late "open" after its "close" does not reopen; within
+ * one build, a status of an earlier stage never overrides a later one, and an older build never
+ * overrides a newer; a command older than the pin in place does not replace it.
+ *
+ * @param regions memory per region (a region never mentioned has {@link RegionMemory#empty})
+ */
+public record Situation(Map<Region, RegionMemory> regions) {
+
+  public Situation {
+    regions = Collections.unmodifiableMap(new TreeMap<>(regions));
+  }
+
+  public static Situation empty() {
+    return new Situation(Map.of());
+  }
+
+  public RegionMemory region(Region region) {
+    return regions.getOrDefault(region, RegionMemory.empty());
+  }
+
+  public Situation with(Region region, RegionMemory memory) {
+    Map<Region, RegionMemory> copy = new HashMap<>(regions);
+    copy.put(region, memory);
+    return new Situation(copy);
+  }
+
+  /** What an event did to the situation: the new situation, the effect and a detail for people. */
+  public record Change(Situation situation, ControllerMemory.Effect effect, String detail) {}
+
+  /** Applies {@code event}; never {@link ControllerMemory.Effect#DUPLICATE} (the ledger's call). */
+  public Change record(ControllerEvent event) {
+    RegionMemory before = region(event.region());
+    if (event instanceof IncidentEvent e) {
+      return recordIncident(before, e);
+    }
+    if (event instanceof BuildEvent e) {
+      return recordBuild(before, e);
+    }
+    if (event instanceof CommandEvent e) {
+      return recordCommand(before, e);
+    }
+    throw new IllegalStateException("unknown event " + event);
+  }
+
+  private Change unchanged(String detail) {
+    return new Change(this, ControllerMemory.Effect.UNCHANGED, detail);
+  }
+
+  private Change stale(String detail) {
+    return new Change(this, ControllerMemory.Effect.STALE, detail);
+  }
+
+  private Change changed(Region region, RegionMemory next, String detail) {
+    return new Change(with(region, next), ControllerMemory.Effect.CHANGED, detail);
+  }
+
+  private Change recordIncident(RegionMemory before, IncidentEvent e) {
+    Incident known = before.incidents().get(e.incidentId());
+    Incident next;
+    if (known == null) {
+      next = new Incident(e.incidentId(), e.policy(), e.startedAt(), e.endedAt());
+    } else if (!known.isOpen()) {
+      String detail = "incident " + e.incidentId() + " already closed at " + known.endedAt().get();
+      return e.opens() ? stale(detail) : unchanged(detail);
+    } else if (e.opens()) {
+      return unchanged("incident " + e.incidentId() + " already open (renotification)");
+    } else {
+      next = known.closedAt(e.endedAt().get());
+    }
+    Map<String, Incident> incidents = new HashMap<>(before.incidents());
+    incidents.put(next.id(), next);
+    String what = next.isOpen() ? "opened" : "closed";
+    return changed(
+        e.region(),
+        before.withIncidents(incidents),
+        "incident " + e.incidentId() + " (" + e.policy() + ") " + what + " in " + e.region());
+  }
+
+  private Change recordBuild(RegionMemory before, BuildEvent e) {
+    Optional<BuildState> known = before.build();
+    if (known.isPresent()) {
+      BuildState k = known.get();
+      if (k.buildId().equals(e.buildId())) {
+        if (k.status() == e.status()) {
+          return unchanged("build " + e.buildId() + " already " + k.status());
+        }
+        if (e.status().stage() <= k.status().stage()) {
+          return stale(
+              "build " + e.buildId() + " is already " + k.status() + "; ignoring " + e.status());
+        }
+      } else if (e.at().isBefore(k.at())) {
+        return stale(
+            "build " + e.buildId() + " is older than build " + k.buildId() + " in " + e.region());
+      }
+    }
+    return changed(
+        e.region(),
+        before.withBuild(new BuildState(e.buildId(), e.status(), e.at())),
+        "build " + e.buildId() + " " + e.status() + " in " + e.region());
+  }
+
+  private Change recordCommand(RegionMemory before, CommandEvent e) {
+    Optional<Pin> current = before.pin();
+    if (current.isPresent() && current.get().createdAt().isAfter(e.at())) {
+      return stale(
+          "a newer command ("
+              + current.get().commandId()
+              + ") already set the pin in "
+              + e.region());
+    }
+    Optional<Pin> next =
+        switch (e.action()) {
+          case DRAIN -> Optional.of(pin(e, Pin.Kind.DRAIN));
+          case PIN_SERVE -> Optional.of(pin(e, Pin.Kind.SERVE));
+          case DRILL -> Optional.of(pin(e, Pin.Kind.DRILL));
+          // restoring a drilled region ends the drill: it is then restored at once
+          case RESTORE ->
+              current
+                  .filter(p -> p.kind() != Pin.Kind.DRAIN)
+                  .map(p -> p.kind() == Pin.Kind.DRILL ? p.endedAt(e.at()) : p);
+          case UNPIN -> Optional.empty();
+        };
+    if (next.equals(current)) {
+      return unchanged(e.action().wire() + " changes nothing in " + e.region());
+    }
+    return changed(
+        e.region(),
+        before.withPin(next),
+        e.action().wire() + " by " + e.actor() + " in " + e.region());
+  }
+
+  private static Pin pin(CommandEvent e, Pin.Kind kind) {
+    Duration ttl = e.ttl().orElseThrow();
+    return new Pin(
+        e.eventId(), kind, e.actor(), e.reason(), e.at(), e.at().plus(ttl), e.breakGlass());
+  }
+
+  /** The situation without expired pins and long-closed incidents, and the pins that expired. */
+  public record Pruned(Situation situation, Map<Region, Pin> expiredPins) {}
+
+  /**
+   * Drops pins that ran out (but keeps an ended drill's pin until the region is serving again, so
+   * that the drill's restore is told apart) and incidents that closed more than {@code retention}
+   * ago.
+   */
+  public Pruned prune(Instant now, Duration retention) {
+    Map<Region, RegionMemory> next = new HashMap<>();
+    Map<Region, Pin> expired = new TreeMap<>();
+    Instant cutoff = now.minus(retention);
+    for (Map.Entry<Region, RegionMemory> e : regions.entrySet()) {
+      RegionMemory m = e.getValue();
+      Map<String, Incident> kept = new HashMap<>();
+      m.incidents()
+          .forEach(
+              (id, inc) -> {
+                if (inc.isOpen() || inc.endedAt().get().isAfter(cutoff)) {
+                  kept.put(id, inc);
+                }
+              });
+      Optional<Pin> pin = m.pin();
+      boolean endedDrill =
+          pin.isPresent()
+              && pin.get().kind() == Pin.Kind.DRILL
+              && m.state().phase() != RegionState.Phase.SERVING;
+      if (pin.isPresent() && !pin.get().activeAt(now) && !endedDrill) {
+        expired.put(e.getKey(), pin.get());
+        pin = Optional.empty();
+      }
+      next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
+    }
+    return new Pruned(new Situation(next), expired);
+  }
+}
