@@ -7,6 +7,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.port.AuditSink;
+import dev.failover.core.port.Backoff;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
 import dev.failover.core.port.PermanentException;
@@ -48,8 +49,8 @@ final class WriteProtocol {
   /** Attempts at one write when the fingerprint keeps changing under us. */
   static final int MAX_ATTEMPTS = 5;
 
-  /** The first backoff after a stale fingerprint; doubled per attempt, with jitter. */
-  static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  /** After a stale fingerprint: 100 ms, doubled per attempt, with jitter from the event id. */
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(100 << 10));
 
   /**
    * How old a marker must be before a reconcile resolves it; also how long an applied write is
@@ -140,9 +141,9 @@ final class WriteProtocol {
         throw new TransientException(
             "load balancer changed under us " + attempt + " times in a row; giving up for now", e);
       }
-      backoff(eventId, attempt);
+      BACKOFF.await(pause, attempt, eventId);
       return Optional.empty();
-    } catch (PermanentException | IllegalArgumentException e) {
+    } catch (PermanentException e) {
       // certainly not applied: the platform refused the write
       audit.write(make.failed(plan, observed, pending, describe(e)));
       clear(pending);
@@ -186,19 +187,6 @@ final class WriteProtocol {
 
   private void clear(PendingWrite pending) {
     store.update(m -> new StateStore.Change<>(m.withWrites(w -> w.withoutPending(pending)), true));
-  }
-
-  private void backoff(String eventId, int attempt) {
-    long base = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10);
-    // Deterministic jitter in [0.5, 1.5) from the event id and attempt: no shared Random needed.
-    int h = Math.floorMod((eventId + "#" + attempt).hashCode(), 1000);
-    long millis = base / 2 + base * h / 1000;
-    try {
-      pause.pause(Duration.ofMillis(millis));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientException("interrupted while backing off", e);
-    }
   }
 
   private static String describe(RuntimeException e) {

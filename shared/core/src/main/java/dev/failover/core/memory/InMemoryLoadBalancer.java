@@ -2,6 +2,7 @@ package dev.failover.core.memory;
 
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.PermanentException;
 import dev.failover.core.port.StaleFingerprintException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,10 +49,10 @@ public final class InMemoryLoadBalancer implements LoadBalancer {
           "fingerprint " + fingerprint + " is stale; the resource is at " + fingerprint());
     }
     if (target.mode() != config.mode()) {
-      throw new IllegalArgumentException("cannot change the mode from " + config.mode());
+      throw new PermanentException("cannot change the mode from " + config.mode());
     }
     if (!target.settings().keySet().equals(config.settings().keySet())) {
-      throw new IllegalArgumentException("a write must name the same regions");
+      throw new PermanentException("a write must name the same regions");
     }
     config = target;
     generation++;

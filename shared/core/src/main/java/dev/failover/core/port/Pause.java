@@ -8,4 +8,7 @@ public interface Pause {
 
   /** A pause that returns at once. */
   Pause NONE = d -> {};
+
+  /** Waits on this thread. */
+  Pause SLEEP = d -> Thread.sleep(d.toMillis());
 }

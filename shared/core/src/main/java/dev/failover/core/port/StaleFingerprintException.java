@@ -7,4 +7,8 @@ public class StaleFingerprintException extends TransientException {
   public StaleFingerprintException(String message) {
     super(message);
   }
+
+  public StaleFingerprintException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

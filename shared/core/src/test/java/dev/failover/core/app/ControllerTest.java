@@ -173,6 +173,29 @@ class ControllerTest {
   }
 
   @Test
+  void reconcile_refusedWrite_isPermanent_clearsItsMarker_andIsAuditedAsFailed() {
+    lb.failNextApply(new dev.failover.core.port.PermanentException("400 invalid weights"));
+    assertThrows(
+        dev.failover.core.port.PermanentException.class,
+        () -> controller.handle(open("m1", 0), alert("m1"), min(0)));
+    assertEquals(Outcome.FAILED, audit.records().get(1).outcome());
+    assertEquals("PermanentException: 400 invalid weights", audit.records().get(1).error().get());
+    assertTrue(
+        store.load().books().writes().pending().isEmpty(), "certainly not applied: no marker");
+  }
+
+  @Test
+  void inMemoryLoadBalancer_refusesAWriteThatChangesTheRegions_asPermanent() {
+    var two =
+        dev.failover.core.testing.Fixtures.topology(
+                dev.failover.core.domain.Mode.URL_MAP_WEIGHTS, 1500, US, EU)
+            .baseConfig();
+    assertThrows(
+        dev.failover.core.port.PermanentException.class,
+        () -> lb.apply(two, lb.read().fingerprint(), java.util.Map.of()));
+  }
+
+  @Test
   void reconcile_transientFailure_throwsAndTheNextTickHeals() {
     lb.failNextApply(new TransientException("503"));
     assertThrows(

@@ -59,7 +59,7 @@ final class ComputeErrors {
       String detail =
           what + ": HTTP " + (http > 0 ? http : api.getStatusCode().getCode()) + " " + message(api);
       if (http == 412) {
-        return new StaleFingerprintException(detail);
+        return new StaleFingerprintException(detail, api);
       }
       if (TRANSIENT.contains(api.getStatusCode().getCode())) {
         return new TransientException(detail, api);

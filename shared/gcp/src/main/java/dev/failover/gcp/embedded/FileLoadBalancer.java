@@ -7,6 +7,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.port.LoadBalancer;
+import dev.failover.core.port.PermanentException;
 import dev.failover.core.port.StaleFingerprintException;
 import dev.failover.gcp.json.Strict;
 import java.nio.file.Path;
@@ -46,8 +47,7 @@ public final class FileLoadBalancer implements LoadBalancer {
   public Written apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
     if (target.mode() != topology.mode()
         || !target.settings().keySet().equals(topology.baseConfig().settings().keySet())) {
-      throw new IllegalArgumentException(
-          "a write must keep the mode and the regions of the topology");
+      throw new PermanentException("a write must keep the mode and the regions of the topology");
     }
     return file.update(
         text -> {
@@ -81,7 +81,7 @@ public final class FileLoadBalancer implements LoadBalancer {
     Strict o = Strict.parse(text, file.path().toString());
     Mode mode = Mode.valueOf(o.string("mode"));
     if (mode != topology.mode()) {
-      throw new IllegalArgumentException(
+      throw new PermanentException(
           file.path() + " holds a " + mode + " load balancer, the topology is " + topology.mode());
     }
     long generation = o.optLong("generation").orElse(1L);

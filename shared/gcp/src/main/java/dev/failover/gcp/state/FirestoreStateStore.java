@@ -10,6 +10,8 @@ import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.WriteBatch;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.port.Backoff;
+import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
 import dev.failover.core.port.TransientException;
 import dev.failover.gcp.json.MemoryJson;
@@ -50,13 +52,26 @@ public final class FirestoreStateStore implements StateStore {
   private final Duration ledgerTtl;
   private final Clock clock;
   private final Duration timeout;
+  private final Pause pause;
+
+  /** This instance, as the seed of its backoff: racing instances retry at different times. */
+  private final String instance = java.util.UUID.randomUUID().toString();
+
+  /** Between conflicting commits: 10 ms, doubled per attempt up to 500 ms, with jitter. */
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(500));
 
   public FirestoreStateStore(Firestore db, String key, Duration ledgerTtl, Clock clock) {
+    this(db, key, ledgerTtl, clock, Pause.SLEEP);
+  }
+
+  public FirestoreStateStore(
+      Firestore db, String key, Duration ledgerTtl, Clock clock, Pause pause) {
     this.db = db;
     this.key = safe(key);
     this.ledgerTtl = ledgerTtl;
     this.clock = clock;
     this.timeout = Duration.ofSeconds(30);
+    this.pause = pause;
   }
 
   /**
@@ -196,21 +211,12 @@ public final class FirestoreStateStore implements StateStore {
 
   /** Read, compute, conditional commit; again on a conflict, with jittered backoff, bounded. */
   private <T> T casLoop(String what, Attempt<T> attempt) {
-    long delay = 10;
     for (int i = 1; i <= MAX_ATTEMPTS; i++) {
-      final int n = i;
       Optional<T> done = await(attempt::run, what);
       if (done.isPresent()) {
         return done.get();
       }
-      try {
-        Thread.sleep(delay / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(delay));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TransientException(
-            "interrupted while retrying to " + what + " (attempt " + n + ")", e);
-      }
-      delay = Math.min(delay * 2, 500);
+      BACKOFF.await(pause, i, instance);
     }
     throw new TransientException(
         "Firestore: could not " + what + ": " + MAX_ATTEMPTS + " conflicting writers in a row");

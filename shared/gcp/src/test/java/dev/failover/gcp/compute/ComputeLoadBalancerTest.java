@@ -194,6 +194,9 @@ class ComputeLoadBalancerTest {
               StaleFingerprintException.class,
               () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
       assertTrue(e.getMessage().startsWith("PATCH urlMaps/app-url-map: HTTP 412"), e.getMessage());
+      assertTrue(
+          e.getCause() instanceof com.google.api.gax.rpc.ApiException,
+          "the client's exception is kept as the cause: " + e.getCause());
       assertEquals(0, fake.writes().size());
     }
 
