@@ -8,10 +8,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.InMemoryLoadBalancer;
-import dev.failover.core.memory.InMemoryStateStore;
 import dev.failover.core.memory.ScriptedHealthSource;
-import dev.failover.core.port.Pause;
-import dev.failover.gcp.config.Assembly;
 import dev.failover.gcp.config.Env;
 import dev.failover.gcp.intake.Inbound;
 import dev.failover.gcp.intake.Intake;
@@ -105,19 +102,17 @@ final class Replay {
       Duration tail) {
     Instant start = history.get(0).at().minus(tick);
     Instant last = history.get(history.size() - 1).at();
-    VirtualClock clock = new VirtualClock(start);
-    InMemoryLoadBalancer lb = new InMemoryLoadBalancer(topology.baseConfig());
-    ScriptedHealthSource health = new ScriptedHealthSource();
-    topology.regionNames().forEach(r -> health.report(r, Health.Status.HEALTHY, start));
     List<AuditRecord> records = new ArrayList<>();
     // nobody else writes the in-memory load balancer (so no drift shows), and the history carries
     // no metrics (so no propagation check runs); events of any age are replayed
     Env replayEnv =
         Env.embedded(
             topology, policy, env.regionByPolicy(), env.buildRouting(), Duration.ofDays(3650));
-    Intake intake =
-        Assembly.intake(
-            replayEnv, new InMemoryStateStore(), lb, health, records::add, clock, Pause.NONE);
+    EmbeddedHarness harness = new EmbeddedHarness(replayEnv, start, records::add);
+    VirtualClock clock = harness.clock;
+    InMemoryLoadBalancer lb = harness.loadBalancer;
+    ScriptedHealthSource health = harness.health;
+    Intake intake = harness.intake;
 
     Map<Region, Set<String>> open = new HashMap<>();
     Map<Region, Integer> drains = new TreeMap<>();

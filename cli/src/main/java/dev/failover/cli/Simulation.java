@@ -4,12 +4,9 @@ import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Region;
 import dev.failover.core.memory.InMemoryLoadBalancer;
-import dev.failover.core.memory.InMemoryStateStore;
 import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.AuditSink;
-import dev.failover.core.port.Pause;
 import dev.failover.core.sim.Scenario;
-import dev.failover.gcp.config.Assembly;
 import dev.failover.gcp.config.Env;
 import dev.failover.gcp.intake.CloudBuilds;
 import dev.failover.gcp.intake.Intake;
@@ -67,12 +64,6 @@ final class Simulation {
   }
 
   Outcome run() {
-    VirtualClock clock = new VirtualClock(scenario.start());
-    InMemoryLoadBalancer lb = new InMemoryLoadBalancer(scenario.topology().baseConfig());
-    ScriptedHealthSource health = new ScriptedHealthSource();
-    for (Region r : scenario.topology().regionNames()) {
-      health.report(r, dev.failover.core.domain.Health.Status.HEALTHY, scenario.start());
-    }
     Env env =
         Env.embedded(
             scenario.topology(),
@@ -85,8 +76,11 @@ final class Simulation {
           records.add(r);
           sink.write(r);
         };
-    Intake intake =
-        Assembly.intake(env, new InMemoryStateStore(), lb, health, both, clock, Pause.NONE);
+    EmbeddedHarness harness = new EmbeddedHarness(env, scenario.start(), both);
+    VirtualClock clock = harness.clock;
+    InMemoryLoadBalancer lb = harness.loadBalancer;
+    ScriptedHealthSource health = harness.health;
+    Intake intake = harness.intake;
 
     List<Row> rows = new ArrayList<>();
     header();
