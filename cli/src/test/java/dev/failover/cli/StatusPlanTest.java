@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import dev.failover.core.port.Pause;
+import dev.failover.gcp.config.Components;
 import dev.failover.gcp.config.Env;
-import dev.failover.gcp.config.Runtime;
 import dev.failover.gcp.intake.Intake;
 import dev.failover.gcp.intake.PubsubMessage;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class StatusPlanTest {
   void deliverAlert() throws Exception {
     Env e = Env.from(env);
     Clock clock = Clock.fixed(Cli.NOW, ZoneOffset.UTC);
-    try (Runtime rt = Runtime.open(e, clock, env, m -> {})) {
+    try (Components rt = Components.open(e, clock, env, m -> {})) {
       String data = Files.readString(Path.of("../examples/alert-open.json"));
       String envelope =
           PubsubMessage.envelope("77", Cli.NOW, Map.of(), data, "projects/p/subscriptions/s");

@@ -3,41 +3,71 @@ package dev.failover.functions;
 import dev.failover.core.port.AuditSink;
 import dev.failover.gcp.audit.CloudLoggingAuditSink;
 import dev.failover.gcp.audit.NdjsonFileAuditSink;
+import dev.failover.gcp.config.Components;
 import dev.failover.gcp.config.Env;
-import dev.failover.gcp.config.Runtime;
 import dev.failover.gcp.intake.Intake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The composition root of the functions: builds the handlers once per instance, on the first event,
  * from the environment (validated; an invalid environment fails every invocation with a message
  * that names the variables), or earlier, in the background, when the instance starts ({@link
  * #warm}).
+ *
+ * <p>The Functions Framework constructs the entry points itself, so the instance's handlers are
+ * held here, in one place: a {@link Composition}. Tests install theirs through the same door.
  */
 public final class Wiring {
-  private static volatile Intake intake;
-  private static volatile Runtime runtime;
-  private static final java.util.concurrent.atomic.AtomicBoolean warming =
-      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * What one function instance runs on: the handlers, and the adapters under them when they were
+   * opened from a configuration (read once at warm-up).
+   */
+  public record Composition(Intake intake, Optional<Components> components) {
+    public Composition {
+      Objects.requireNonNull(intake, "intake");
+      Objects.requireNonNull(components, "components");
+    }
+
+    /** The handlers over {@code components}, as production builds them. */
+    public static Composition of(Components components, Intake intake) {
+      return new Composition(intake, Optional.of(components));
+    }
+
+    /** Handlers put together by hand (tests over in-memory adapters). */
+    public static Composition of(Intake intake) {
+      return new Composition(intake, Optional.empty());
+    }
+  }
+
+  private static volatile Composition current;
+  private static final AtomicBoolean warming = new AtomicBoolean();
 
   private Wiring() {}
 
   public static Intake intake() {
-    Intake i = intake;
-    if (i == null) {
+    return composition().intake();
+  }
+
+  private static Composition composition() {
+    Composition c = current;
+    if (c == null) {
       synchronized (Wiring.class) {
-        i = intake;
-        if (i == null) {
-          i = fromEnvironment(Env.from(System.getenv()));
-          intake = i;
+        c = current;
+        if (c == null) {
+          c = fromEnvironment(Env.from(System.getenv()));
+          current = c;
         }
       }
     }
-    return i;
+    return c;
   }
 
   /**
@@ -48,7 +78,7 @@ public final class Wiring {
    * topology is configured (tests install their own handlers).
    */
   static void warm() {
-    if (intake != null
+    if (current != null
         || (System.getenv("FAILOVER_TOPOLOGY") == null
             && System.getenv("FAILOVER_TOPOLOGY_FILE") == null)
         || !warming.compareAndSet(false, true)) {
@@ -58,12 +88,13 @@ public final class Wiring {
         new Thread(
             () -> {
               try {
-                intake();
-                Runtime r = runtime;
-                if (r != null) {
-                  r.store().load();
-                  r.loadBalancer().read();
-                }
+                composition()
+                    .components()
+                    .ifPresent(
+                        c -> {
+                          c.store().load();
+                          c.loadBalancer().read();
+                        });
               } catch (RuntimeException e) {
                 // the first event builds again and reports the problem
               }
@@ -73,12 +104,14 @@ public final class Wiring {
     t.start();
   }
 
-  /** Replaces the handlers (tests, local runs with other adapters). */
-  public static synchronized void install(Intake replacement) {
-    intake = replacement;
+  /**
+   * Replaces the instance's handlers (tests, local runs with other adapters); null forgets them.
+   */
+  public static synchronized void install(Composition replacement) {
+    current = replacement;
   }
 
-  static Intake fromEnvironment(Env env) {
+  static Composition fromEnvironment(Env env) {
     AuditSink audit;
     if (env.audit().startsWith("file:")) {
       try {
@@ -89,14 +122,15 @@ public final class Wiring {
     } else {
       audit = new CloudLoggingAuditSink(System.out);
     }
-    Runtime opened =
-        Runtime.open(
+    Components opened =
+        Components.open(
             env, Clock.systemUTC(), System.getenv(), message -> System.err.println(message));
-    runtime = opened;
-    return opened.intake(
-        env,
-        audit,
-        Clock.systemUTC(),
-        d -> Thread.sleep(Math.min(d.toMillis(), Duration.ofSeconds(5).toMillis())));
+    return Composition.of(
+        opened,
+        opened.intake(
+            env,
+            audit,
+            Clock.systemUTC(),
+            d -> Thread.sleep(Math.min(d.toMillis(), Duration.ofSeconds(5).toMillis()))));
   }
 }

@@ -28,8 +28,8 @@ import dev.failover.core.testing.Emulator;
 import dev.failover.core.testing.RecordingAuditSink;
 import dev.failover.core.testing.Reliability;
 import dev.failover.fake.compute.ComputeFake;
+import dev.failover.gcp.config.Components;
 import dev.failover.gcp.config.Env;
-import dev.failover.gcp.config.Runtime;
 import dev.failover.gcp.intake.CloudBuilds;
 import dev.failover.gcp.intake.OperatorCommands;
 import dev.failover.gcp.intake.Payloads;
@@ -119,7 +119,7 @@ class EndToEndIT {
   String urlMap;
   Path healthFile;
   RecordingAuditSink audit;
-  Runtime runtime;
+  Components runtime;
 
   @BeforeAll
   static void start() throws Exception {
@@ -336,9 +336,10 @@ class EndToEndIT {
     if (runtime != null) {
       runtime.close();
     }
-    runtime = Runtime.open(e, Clock.systemUTC(), env, m -> {});
+    runtime = Components.open(e, Clock.systemUTC(), env, m -> {});
     audit = new RecordingAuditSink();
-    Wiring.install(runtime.intake(e, audit, Clock.systemUTC(), Pause.NONE));
+    Wiring.install(
+        Wiring.Composition.of(runtime, runtime.intake(e, audit, Clock.systemUTC(), Pause.NONE)));
   }
 
   @AfterEach

@@ -88,8 +88,9 @@ class FunctionsOverHttpTest {
             CloudBuilds.Routing.defaults(Optional.empty()),
             Duration.ofDays(3650));
     Wiring.install(
-        Assembly.intake(
-            env, new InMemoryStateStore(), lb, health, audit, Clock.systemUTC(), Pause.NONE));
+        Wiring.Composition.of(
+            Assembly.intake(
+                env, new InMemoryStateStore(), lb, health, audit, Clock.systemUTC(), Pause.NONE)));
   }
 
   private static String alertData() throws Exception {

@@ -57,7 +57,7 @@ class TerraformWiringTest {
   @Test
   void theListOfVariables_isTheOneTheCodeReads() throws Exception {
     Set<String> inCode = new TreeSet<>();
-    for (String f : new String[] {"Env.java", "Runtime.java"}) {
+    for (String f : new String[] {"Env.java", "Components.java"}) {
       Matcher m =
           Pattern.compile("\"((?:FAILOVER|K|FIRESTORE)_[A-Z0-9_]+)\"")
               .matcher(

@@ -109,6 +109,24 @@ public record Env(
     }
   }
 
+  /** What an unset variable means: the defaults, in one place. */
+  static final class Defaults {
+    private Defaults() {}
+
+    static final Duration MAX_EVENT_AGE = Duration.ofHours(1);
+    static final String BUILD_SERVICE_KEY =
+        CloudBuilds.Routing.defaults(Optional.empty()).serviceKey();
+    static final String BUILD_REGION_KEY =
+        CloudBuilds.Routing.defaults(Optional.empty()).regionKey();
+    static final Duration LEDGER_TTL = Duration.ofDays(7);
+    static final double MAX_5XX_RATIO = 0.05;
+    static final long MIN_REQUESTS = 5;
+    static final String STATE_FILE = "out/state.json";
+    static final String LB_FILE = "out/load-balancer.json";
+    static final String AUDIT = "stdout";
+    static final String EVENTS = "none";
+  }
+
   /** An embedded configuration with defaults, for tests and the simulator. */
   public static Env embedded(
       Topology topology,
@@ -123,98 +141,120 @@ public record Env(
         buildRouting,
         maxEventAge,
         Adapters.EMBEDDED,
-        defaultGoogle(topology),
-        new Embedded(
-            Path.of("out", "state.json"), Path.of("out", "load-balancer.json"), Optional.empty()),
-        "stdout",
+        google(Map.of(), topology, Optional.empty(), new Problems()),
+        embedded(Map.of()),
+        Defaults.AUDIT,
         Oversight.defaults(),
-        "none");
+        Defaults.EVENTS);
   }
 
-  private static Google defaultGoogle(Topology topology) {
-    return new Google(
-        Optional.empty(),
-        Set.of(),
-        Optional.empty(),
-        Duration.ofDays(7),
-        topology.resource(),
-        Map.of(),
-        0.05,
-        5,
-        Optional.empty());
-  }
-
+  /** Reads and validates the environment; every problem is named in one exception. */
   public static Env from(Map<String, String> env) {
     Problems p = new Problems();
-    Topology topology = null;
-    String topologyText = env.get("FAILOVER_TOPOLOGY");
-    String topologyFile = env.get("FAILOVER_TOPOLOGY_FILE");
-    if (topologyText == null && topologyFile != null) {
-      try {
-        topologyText = Files.readString(Path.of(topologyFile), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        p.add("FAILOVER_TOPOLOGY_FILE", "cannot read " + topologyFile + ": " + e.getMessage());
-      }
-    }
-    if (topologyText == null) {
-      if (topologyFile == null) {
-        p.add(
-            "FAILOVER_TOPOLOGY", "required (the topology JSON; or FAILOVER_TOPOLOGY_FILE, a path)");
-      }
-    } else {
-      try {
-        topology = ConfigJson.topology(Strict.parse(topologyText, "FAILOVER_TOPOLOGY"));
-      } catch (IllegalArgumentException e) {
-        p.add("FAILOVER_TOPOLOGY", e.getMessage());
-      }
-    }
-    Policy policy = Policy.defaults();
-    Oversight oversight = Oversight.defaults();
-    if (env.containsKey("FAILOVER_POLICY")) {
-      try {
-        ConfigJson.Controls c =
-            ConfigJson.controls(Strict.parse(env.get("FAILOVER_POLICY"), "FAILOVER_POLICY"));
-        policy = c.policy();
-        oversight = c.oversight();
-      } catch (IllegalArgumentException e) {
-        p.add("FAILOVER_POLICY", e.getMessage());
-      }
-    }
+    Topology topology = topology(env, p);
+    ConfigJson.Controls controls = controls(env, p);
     Map<String, Region> byPolicy =
         regionMap(env, "FAILOVER_ALERT_REGION_BY_POLICY", topology, p, "policy");
-    Optional<String> service =
-        Optional.ofNullable(env.get("FAILOVER_BUILD_SERVICE")).filter(s -> !s.isBlank());
-    String serviceKey = env.getOrDefault("FAILOVER_BUILD_SERVICE_KEY", "_SERVICE");
-    String regionKey = env.getOrDefault("FAILOVER_BUILD_REGION_KEY", "_REGION");
-    for (String[] kv :
-        new String[][] {
-          {"FAILOVER_BUILD_SERVICE_KEY", serviceKey}, {"FAILOVER_BUILD_REGION_KEY", regionKey}
-        }) {
-      if (!kv[1].matches("_[A-Z0-9_]+")) {
-        p.add(
-            kv[0],
-            "a user substitution looks like _REGION (underscore, capitals), got '" + kv[1] + "'");
+    CloudBuilds.Routing routing = buildRouting(env, p);
+    Duration maxAge = duration(env, "FAILOVER_MAX_EVENT_AGE", Defaults.MAX_EVENT_AGE, p);
+    Adapters adapters = adapters(env, p);
+    Google google = google(env, topology, routing.service(), p);
+    String audit = audit(env, p);
+    String events = events(env, p);
+    p.throwIfAny();
+    return new Env(
+        topology,
+        controls.policy(),
+        byPolicy,
+        routing,
+        maxAge,
+        adapters,
+        google,
+        embedded(env),
+        audit,
+        controls.oversight(),
+        events);
+  }
+
+  /** FAILOVER_TOPOLOGY, or the file FAILOVER_TOPOLOGY_FILE names; null (and a problem) if none. */
+  private static Topology topology(Map<String, String> env, Problems p) {
+    String text = env.get("FAILOVER_TOPOLOGY");
+    String file = env.get("FAILOVER_TOPOLOGY_FILE");
+    if (text == null && file != null) {
+      try {
+        text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        p.add("FAILOVER_TOPOLOGY_FILE", "cannot read " + file + ": " + e.getMessage());
+        return null;
       }
     }
-    Duration maxAge = duration(env, "FAILOVER_MAX_EVENT_AGE", Duration.ofHours(1), p);
-
-    String adaptersText =
-        env.getOrDefault("FAILOVER_ADAPTERS", env.containsKey("K_SERVICE") ? "google" : "embedded");
-    Adapters adapters = Adapters.EMBEDDED;
-    if (adaptersText.equals("google")) {
-      adapters = Adapters.GOOGLE;
-    } else if (!adaptersText.equals("embedded")) {
-      p.add("FAILOVER_ADAPTERS", "google or embedded, got '" + adaptersText + "'");
+    if (text == null) {
+      p.add("FAILOVER_TOPOLOGY", "required (the topology JSON; or FAILOVER_TOPOLOGY_FILE, a path)");
+      return null;
     }
+    try {
+      return ConfigJson.topology(Strict.parse(text, "FAILOVER_TOPOLOGY"));
+    } catch (IllegalArgumentException e) {
+      p.add("FAILOVER_TOPOLOGY", e.getMessage());
+      return null;
+    }
+  }
 
+  /** FAILOVER_POLICY: the policy and the oversight settings, defaults where unset. */
+  private static ConfigJson.Controls controls(Map<String, String> env, Problems p) {
+    ConfigJson.Controls defaults = new ConfigJson.Controls(Policy.defaults(), Oversight.defaults());
+    if (!env.containsKey("FAILOVER_POLICY")) {
+      return defaults;
+    }
+    try {
+      return ConfigJson.controls(Strict.parse(env.get("FAILOVER_POLICY"), "FAILOVER_POLICY"));
+    } catch (IllegalArgumentException e) {
+      p.add("FAILOVER_POLICY", e.getMessage());
+      return defaults;
+    }
+  }
+
+  /** Which builds concern the service, and which substitutions name its service and region. */
+  private static CloudBuilds.Routing buildRouting(Map<String, String> env, Problems p) {
+    Optional<String> service =
+        Optional.ofNullable(env.get("FAILOVER_BUILD_SERVICE")).filter(s -> !s.isBlank());
+    String serviceKey =
+        substitution(env, "FAILOVER_BUILD_SERVICE_KEY", Defaults.BUILD_SERVICE_KEY, p);
+    String regionKey = substitution(env, "FAILOVER_BUILD_REGION_KEY", Defaults.BUILD_REGION_KEY, p);
+    return new CloudBuilds.Routing(service, serviceKey, regionKey);
+  }
+
+  private static String substitution(
+      Map<String, String> env, String name, String fallback, Problems p) {
+    String key = env.getOrDefault(name, fallback);
+    if (!key.matches("_[A-Z0-9_]+")) {
+      p.add(
+          name, "a user substitution looks like _REGION (underscore, capitals), got '" + key + "'");
+    }
+    return key;
+  }
+
+  /** FAILOVER_ADAPTERS; google on Cloud Functions (K_SERVICE is set), else embedded. */
+  private static Adapters adapters(Map<String, String> env, Problems p) {
+    String text =
+        env.getOrDefault("FAILOVER_ADAPTERS", env.containsKey("K_SERVICE") ? "google" : "embedded");
+    if (text.equals("google")) {
+      return Adapters.GOOGLE;
+    }
+    if (!text.equals("embedded")) {
+      p.add("FAILOVER_ADAPTERS", "google or embedded, got '" + text + "'");
+    }
+    return Adapters.EMBEDDED;
+  }
+
+  /** The Google adapters' settings; health is read for the build service, else the resource. */
+  private static Google google(
+      Map<String, String> env, Topology topology, Optional<String> service, Problems p) {
     Set<String> pathMatchers = new LinkedHashSet<>();
     Arrays.stream(env.getOrDefault("FAILOVER_PATH_MATCHERS", "").split(","))
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .forEach(pathMatchers::add);
-    Map<Region, String> uptime = uptimeChecks(env, topology, p);
-    double max5xx = number(env, "FAILOVER_HEALTH_MAX_5XX_RATIO", 0.05, 0, 1, p);
-    long minRequests = (long) number(env, "FAILOVER_HEALTH_MIN_REQUESTS", 5, 1, 1e9, p);
     Optional<Double> maxP95 =
         env.containsKey("FAILOVER_HEALTH_MAX_P95_MS")
             ? Optional.of(number(env, "FAILOVER_HEALTH_MAX_P95_MS", 0, 1, 1e7, p))
@@ -222,28 +262,35 @@ public record Env(
     String healthService =
         env.getOrDefault(
             "FAILOVER_HEALTH_SERVICE", service.orElse(topology == null ? "" : topology.resource()));
-    Google google =
-        new Google(
-            Optional.ofNullable(env.get("FAILOVER_COMPUTE_ENDPOINT")),
-            pathMatchers,
-            Optional.ofNullable(env.get("FAILOVER_FIRESTORE_DATABASE")),
-            duration(env, "FAILOVER_LEDGER_TTL", Duration.ofDays(7), p),
-            healthService,
-            uptime,
-            max5xx,
-            minRequests,
-            maxP95);
-    Embedded embedded =
-        new Embedded(
-            Path.of(env.getOrDefault("FAILOVER_STATE_FILE", "out/state.json")),
-            Path.of(env.getOrDefault("FAILOVER_LB_FILE", "out/load-balancer.json")),
-            Optional.ofNullable(env.get("FAILOVER_HEALTH_FILE")).map(Path::of));
+    return new Google(
+        Optional.ofNullable(env.get("FAILOVER_COMPUTE_ENDPOINT")),
+        pathMatchers,
+        Optional.ofNullable(env.get("FAILOVER_FIRESTORE_DATABASE")),
+        duration(env, "FAILOVER_LEDGER_TTL", Defaults.LEDGER_TTL, p),
+        healthService,
+        uptimeChecks(env, topology, p),
+        number(env, "FAILOVER_HEALTH_MAX_5XX_RATIO", Defaults.MAX_5XX_RATIO, 0, 1, p),
+        (long) number(env, "FAILOVER_HEALTH_MIN_REQUESTS", Defaults.MIN_REQUESTS, 1, 1e9, p),
+        maxP95);
+  }
 
-    String audit = env.getOrDefault("FAILOVER_AUDIT", "stdout");
+  private static Embedded embedded(Map<String, String> env) {
+    return new Embedded(
+        Path.of(env.getOrDefault("FAILOVER_STATE_FILE", Defaults.STATE_FILE)),
+        Path.of(env.getOrDefault("FAILOVER_LB_FILE", Defaults.LB_FILE)),
+        Optional.ofNullable(env.get("FAILOVER_HEALTH_FILE")).map(Path::of));
+  }
+
+  private static String audit(Map<String, String> env, Problems p) {
+    String audit = env.getOrDefault("FAILOVER_AUDIT", Defaults.AUDIT);
     if (!audit.equals("stdout") && !audit.startsWith("file:")) {
       p.add("FAILOVER_AUDIT", "stdout or file:PATH, got '" + audit + "'");
     }
-    String events = env.getOrDefault("FAILOVER_EVENTS", "none");
+    return audit;
+  }
+
+  private static String events(Map<String, String> env, Problems p) {
+    String events = env.getOrDefault("FAILOVER_EVENTS", Defaults.EVENTS);
     if (!events.equals("none")
         && !events.startsWith("file:")
         && !events.matches(
@@ -252,19 +299,7 @@ public record Env(
           "FAILOVER_EVENTS",
           "none, file:PATH or a topic id projects/PROJECT/topics/TOPIC, got '" + events + "'");
     }
-    p.throwIfAny();
-    return new Env(
-        topology,
-        policy,
-        byPolicy,
-        new CloudBuilds.Routing(service, serviceKey, regionKey),
-        maxAge,
-        adapters,
-        google,
-        embedded,
-        audit,
-        oversight,
-        events);
+    return events;
   }
 
   private static final class Problems {
