@@ -82,34 +82,9 @@ public final class LoadBalancerRules {
       Backend b = backends.get(i);
       String f = field + "[" + i + "]";
       if (b.serverless()) {
-        if (b.balancingMode().isPresent() && !b.balancingMode().get().equals("UTILIZATION")) {
-          return Optional.of(
-              "Invalid value for field '"
-                  + f
-                  + ".balancingMode': '"
-                  + b.balancingMode().get()
-                  + "'. Balancing mode is not supported for Serverless network endpoint groups.");
-        }
-        if (b.hasMaxRate()) {
-          return Optional.of(
-              "Invalid value for field '"
-                  + f
-                  + ".maxRate'. Max rate is not supported for Serverless network endpoint groups.");
-        }
-        if (b.hasMaxUtilization()) {
-          return Optional.of(
-              "Invalid value for field '"
-                  + f
-                  + ".maxUtilization'. Max utilization is not supported for Serverless network"
-                  + " endpoint groups.");
-        }
-        if (b.capacityScaler().isPresent() && Math.abs(b.capacityScaler().get() - 1.0) > 1e-9) {
-          return Optional.of(
-              "Invalid value for field '"
-                  + f
-                  + ".capacityScaler': '"
-                  + b.capacityScaler().get()
-                  + "'. Capacity scaler is not available for Serverless network endpoint groups.");
+        Optional<String> v = serverless(f, b);
+        if (v.isPresent()) {
+          return v;
         }
       }
       if (b.capacityScaler().isPresent()) {
@@ -131,6 +106,40 @@ public final class LoadBalancerRules {
           "Invalid value for field '"
               + field
               + "': at least one backend must keep a capacityScaler above 0.");
+    }
+    return Optional.empty();
+  }
+
+  /** What a serverless NEG backend refuses: a balancing mode, a rate, a utilization, a scaler. */
+  private static Optional<String> serverless(String f, Backend b) {
+    if (b.balancingMode().isPresent() && !b.balancingMode().get().equals("UTILIZATION")) {
+      return Optional.of(
+          "Invalid value for field '"
+              + f
+              + ".balancingMode': '"
+              + b.balancingMode().get()
+              + "'. Balancing mode is not supported for Serverless network endpoint groups.");
+    }
+    if (b.hasMaxRate()) {
+      return Optional.of(
+          "Invalid value for field '"
+              + f
+              + ".maxRate'. Max rate is not supported for Serverless network endpoint groups.");
+    }
+    if (b.hasMaxUtilization()) {
+      return Optional.of(
+          "Invalid value for field '"
+              + f
+              + ".maxUtilization'. Max utilization is not supported for Serverless network"
+              + " endpoint groups.");
+    }
+    if (b.capacityScaler().isPresent() && Math.abs(b.capacityScaler().get() - 1.0) > 1e-9) {
+      return Optional.of(
+          "Invalid value for field '"
+              + f
+              + ".capacityScaler': '"
+              + b.capacityScaler().get()
+              + "'. Capacity scaler is not available for Serverless network endpoint groups.");
     }
     return Optional.empty();
   }

@@ -69,22 +69,7 @@ public final class MonitoringTrafficSource implements TrafficSource {
     if (!to.isAfter(from)) {
       return Map.of();
     }
-    ListTimeSeriesRequest req =
-        ListTimeSeriesRequest.newBuilder()
-            .setName(ProjectName.of(topology.project()).toString())
-            .setFilter(filter())
-            .setInterval(
-                TimeInterval.newBuilder().setStartTime(ts(from)).setEndTime(ts(to)).build())
-            .setAggregation(
-                Aggregation.newBuilder()
-                    .setAlignmentPeriod(
-                        com.google.protobuf.Duration.newBuilder()
-                            .setSeconds(ALIGNMENT.getSeconds()))
-                    .setPerSeriesAligner(Aggregation.Aligner.ALIGN_RATE)
-                    .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
-                    .addGroupByFields("resource.label.backend_scope"))
-            .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
-            .build();
+    ListTimeSeriesRequest req = request(from, to);
     // per region, per window end: the window's start and the summed rate (a region's zones, if its
     // backends are zonal, each come as a series of their own)
     Map<Region, TreeMap<Instant, double[]>> sums = new TreeMap<>();
@@ -117,8 +102,33 @@ public final class MonitoringTrafficSource implements TrafficSource {
       onError.accept(e);
       return Map.of();
     }
-    // The metric has no point for a window without requests. A window in which another backend
-    // of this load balancer has a point, but this region has none, had no request here: zero.
+    return withZeros(sums, windows);
+  }
+
+  /** Request rate per backend scope, aligned per minute, summed per scope. */
+  private ListTimeSeriesRequest request(Instant from, Instant to) {
+    return ListTimeSeriesRequest.newBuilder()
+        .setName(ProjectName.of(topology.project()).toString())
+        .setFilter(filter())
+        .setInterval(TimeInterval.newBuilder().setStartTime(ts(from)).setEndTime(ts(to)).build())
+        .setAggregation(
+            Aggregation.newBuilder()
+                .setAlignmentPeriod(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(ALIGNMENT.getSeconds()))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_RATE)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
+                .addGroupByFields("resource.label.backend_scope"))
+        .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
+        .build();
+  }
+
+  /**
+   * Every region's points over every window seen. The metric has no point for a window without
+   * requests: a window in which another backend of this load balancer has a point, but this region
+   * has none, had no request here: zero.
+   */
+  private Map<Region, List<TrafficSource.Point>> withZeros(
+      Map<Region, TreeMap<Instant, double[]>> sums, Map<Instant, Instant> windows) {
     Map<Region, List<TrafficSource.Point>> out = new TreeMap<>();
     if (windows.isEmpty()) {
       return out;

@@ -47,74 +47,89 @@ public final class CloudBuilds {
       return new Inbound.Rejected(e.getMessage(), bare);
     }
     try {
-      String id =
-          build
-              .optString("id")
-              .or(() -> Optional.ofNullable(m.attributes().get("buildId")))
-              .orElseThrow(() -> build.missing("id"));
-      Trigger trigger =
-          new Trigger(
-              "build",
-              m.messageId(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.of(Text.printable(id)),
-              Optional.empty());
-      String attrId = m.attributes().get("buildId");
-      if (attrId != null && !attrId.equals(id)) {
-        return new Inbound.Rejected(
-            "attribute buildId '" + Text.printable(attrId) + "' differs from the data's id",
-            trigger);
-      }
-      String statusText =
-          build
-              .optString("status")
-              .or(() -> Optional.ofNullable(m.attributes().get("status")))
-              .orElseThrow(() -> build.missing("status"));
-      BuildStatus status;
-      try {
-        status = BuildStatus.valueOf(statusText);
-      } catch (IllegalArgumentException e) {
-        return new Inbound.Rejected(
-            "status must be a Cloud Build status such as WORKING or SUCCESS, got '"
-                + Text.printable(statusText)
-                + "'",
-            trigger);
-      }
-      Map<String, String> subs = stringMap(build, "substitutions");
-      if (routing.service().isPresent()) {
-        String service = subs.get(routing.serviceKey());
-        if (!routing.service().get().equals(service)) {
-          return new Inbound.Ignored(
-              "build "
-                  + Text.printable(id)
-                  + " does not deploy "
-                  + routing.service().get()
-                  + " (substitution "
-                  + routing.serviceKey()
-                  + " is "
-                  + (service == null ? "absent" : "'" + Text.printable(service) + "'")
-                  + ")",
-              trigger);
-        }
-      }
-      Optional<Region> region = region(build, subs);
-      if (region.isEmpty()) {
-        return new Inbound.Ignored(
-            "build "
-                + Text.printable(id)
-                + " names no region of this load balancer (substitution "
-                + routing.regionKey()
-                + " or tag region-<name>)",
-            trigger);
-      }
-      Instant at =
-          time(build, status).or(m::publishTime).orElseThrow(() -> build.missing("createTime"));
-      return new Inbound.Accepted(
-          new BuildEvent(m.messageId(), region.get(), id, status, at), trigger);
+      return parse(m, build);
     } catch (IllegalArgumentException e) {
       return new Inbound.Rejected(e.getMessage(), bare);
     }
+  }
+
+  /** The build's id, status, region and time, checked; throws on a missing or invalid field. */
+  private Inbound parse(PubsubMessage m, Strict build) {
+    String id =
+        build
+            .optString("id")
+            .or(() -> Optional.ofNullable(m.attributes().get("buildId")))
+            .orElseThrow(() -> build.missing("id"));
+    Trigger trigger =
+        new Trigger(
+            "build",
+            m.messageId(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(Text.printable(id)),
+            Optional.empty());
+    String attrId = m.attributes().get("buildId");
+    if (attrId != null && !attrId.equals(id)) {
+      return new Inbound.Rejected(
+          "attribute buildId '" + Text.printable(attrId) + "' differs from the data's id", trigger);
+    }
+    String statusText =
+        build
+            .optString("status")
+            .or(() -> Optional.ofNullable(m.attributes().get("status")))
+            .orElseThrow(() -> build.missing("status"));
+    BuildStatus status;
+    try {
+      status = BuildStatus.valueOf(statusText);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Rejected(
+          "status must be a Cloud Build status such as WORKING or SUCCESS, got '"
+              + Text.printable(statusText)
+              + "'",
+          trigger);
+    }
+    Map<String, String> subs = stringMap(build, "substitutions");
+    Optional<Inbound> other = otherService(id, subs, trigger);
+    if (other.isPresent()) {
+      return other.get();
+    }
+    Optional<Region> region = region(build, subs);
+    if (region.isEmpty()) {
+      return new Inbound.Ignored(
+          "build "
+              + Text.printable(id)
+              + " names no region of this load balancer (substitution "
+              + routing.regionKey()
+              + " or tag region-<name>)",
+          trigger);
+    }
+    Instant at =
+        time(build, status).or(m::publishTime).orElseThrow(() -> build.missing("createTime"));
+    return new Inbound.Accepted(
+        new BuildEvent(m.messageId(), region.get(), id, status, at), trigger);
+  }
+
+  /** Ignored when the build deploys another service than the one configured. */
+  private Optional<Inbound> otherService(String id, Map<String, String> subs, Trigger trigger) {
+    if (routing.service().isEmpty()) {
+      return Optional.empty();
+    }
+    String service = subs.get(routing.serviceKey());
+    if (routing.service().get().equals(service)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Inbound.Ignored(
+            "build "
+                + Text.printable(id)
+                + " does not deploy "
+                + routing.service().get()
+                + " (substitution "
+                + routing.serviceKey()
+                + " is "
+                + (service == null ? "absent" : "'" + Text.printable(service) + "'")
+                + ")",
+            trigger));
   }
 
   private Optional<Region> region(Strict build, Map<String, String> subs) {

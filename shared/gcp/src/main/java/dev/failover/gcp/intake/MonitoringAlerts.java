@@ -46,57 +46,62 @@ public final class MonitoringAlerts {
       return new Inbound.Rejected(e.getMessage(), bare);
     }
     try {
-      String version = root.optString("version").orElseThrow(() -> root.missing("version"));
-      if (!VERSION.equals(version)) {
-        return new Inbound.Rejected(
-            "version must be \"1.2\" (Monitoring notification schema 1.2), got '"
-                + Text.printable(version)
-                + "'",
-            bare);
-      }
-      Strict incident = root.object("incident");
-      String id = incident.string("incident_id");
-      String policy = incident.optString("policy_name").orElse("(unnamed policy)");
-      Trigger trigger =
-          new Trigger(
-              "alert",
-              m.messageId(),
-              Optional.of(Text.printable(id)),
-              Optional.of(Text.printable(policy)),
-              Optional.empty(),
-              Optional.empty());
-      String state = incident.string("state").toLowerCase(Locale.ROOT);
-      if (!state.equals("open") && !state.equals("closed")) {
-        return new Inbound.Rejected(
-            "incident.state must be open or closed, got '" + Text.printable(state) + "'", trigger);
-      }
-      Instant startedAt =
-          epochSeconds(incident, "started_at").orElseThrow(() -> incident.missing("started_at"));
-      Optional<Instant> endedAt = epochSeconds(incident, "ended_at");
-      if (state.equals("closed") && endedAt.isEmpty()) {
-        return new Inbound.Rejected("incident.ended_at is required when state is closed", trigger);
-      }
-      if (state.equals("open") && endedAt.isPresent()) {
-        return new Inbound.Rejected("incident.ended_at must be null while state is open", trigger);
-      }
-      Optional<Region> region = region(incident, policy);
-      if (region.isEmpty()) {
-        return new Inbound.Ignored(
-            "incident "
-                + Text.printable(id)
-                + " ("
-                + Text.printable(policy)
-                + ") names no region of this load balancer ("
-                + topology.regionNames()
-                + "); label the policy with user_labels.region",
-            trigger);
-      }
-      return new Inbound.Accepted(
-          new IncidentEvent(m.messageId(), region.get(), id, policy, startedAt, endedAt),
-          trigger.withIncidentStartedAt(startedAt));
+      return incident(m, root, bare);
     } catch (IllegalArgumentException e) {
       return new Inbound.Rejected(e.getMessage(), bare);
     }
+  }
+
+  /** The incident of a 1.2 notification, checked; throws on a missing or invalid field. */
+  private Inbound incident(PubsubMessage m, Strict root, Trigger bare) {
+    String version = root.optString("version").orElseThrow(() -> root.missing("version"));
+    if (!VERSION.equals(version)) {
+      return new Inbound.Rejected(
+          "version must be \"1.2\" (Monitoring notification schema 1.2), got '"
+              + Text.printable(version)
+              + "'",
+          bare);
+    }
+    Strict incident = root.object("incident");
+    String id = incident.string("incident_id");
+    String policy = incident.optString("policy_name").orElse("(unnamed policy)");
+    Trigger trigger =
+        new Trigger(
+            "alert",
+            m.messageId(),
+            Optional.of(Text.printable(id)),
+            Optional.of(Text.printable(policy)),
+            Optional.empty(),
+            Optional.empty());
+    String state = incident.string("state").toLowerCase(Locale.ROOT);
+    if (!state.equals("open") && !state.equals("closed")) {
+      return new Inbound.Rejected(
+          "incident.state must be open or closed, got '" + Text.printable(state) + "'", trigger);
+    }
+    Instant startedAt =
+        epochSeconds(incident, "started_at").orElseThrow(() -> incident.missing("started_at"));
+    Optional<Instant> endedAt = epochSeconds(incident, "ended_at");
+    if (state.equals("closed") && endedAt.isEmpty()) {
+      return new Inbound.Rejected("incident.ended_at is required when state is closed", trigger);
+    }
+    if (state.equals("open") && endedAt.isPresent()) {
+      return new Inbound.Rejected("incident.ended_at must be null while state is open", trigger);
+    }
+    Optional<Region> region = region(incident, policy);
+    if (region.isEmpty()) {
+      return new Inbound.Ignored(
+          "incident "
+              + Text.printable(id)
+              + " ("
+              + Text.printable(policy)
+              + ") names no region of this load balancer ("
+              + topology.regionNames()
+              + "); label the policy with user_labels.region",
+          trigger);
+    }
+    return new Inbound.Accepted(
+        new IncidentEvent(m.messageId(), region.get(), id, policy, startedAt, endedAt),
+        trigger.withIncidentStartedAt(startedAt));
   }
 
   private static Optional<Instant> epochSeconds(Strict o, String field) {

@@ -48,6 +48,42 @@ public final class OperatorCommands {
     this.topology = topology;
   }
 
+  private static CommandEvent.Action action(Strict o) {
+    String text = o.string("action");
+    return CommandEvent.Action.fromWire(text)
+        .orElseThrow(
+            () ->
+                new Strict.InvalidJsonException(
+                    "action must be drain, restore, pin-serve, unpin or drill, got '"
+                        + Text.printable(text)
+                        + "'"));
+  }
+
+  /** A region of this load balancer. */
+  private Region region(Strict o) {
+    String text = o.string("region");
+    Region region = o.field("region", () -> Region.of(text));
+    if (topology.find(region).isEmpty()) {
+      throw new Strict.InvalidJsonException(
+          "region "
+              + region
+              + " is not behind this load balancer; known regions: "
+              + topology.regionNames());
+    }
+    return region;
+  }
+
+  private static Instant issuedAt(String t) {
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      throw new Strict.InvalidJsonException(
+          "issued_at must be an RFC 3339 time such as 2026-11-01T12:00:00Z, got '"
+              + Text.printable(t)
+              + "'");
+    }
+  }
+
   /** Parses a command message; {@code now} bounds {@code issued_at}. */
   public Inbound parse(PubsubMessage m, Instant now) {
     Trigger bare = Trigger.of("command", m.messageId());
@@ -58,24 +94,8 @@ public final class OperatorCommands {
         throw new Strict.InvalidJsonException(
             "schema must be \"" + SCHEMA + "\", got '" + Text.printable(schema) + "'");
       }
-      String actionText = o.string("action");
-      CommandEvent.Action action =
-          CommandEvent.Action.fromWire(actionText)
-              .orElseThrow(
-                  () ->
-                      new Strict.InvalidJsonException(
-                          "action must be drain, restore, pin-serve, unpin or drill, got '"
-                              + Text.printable(actionText)
-                              + "'"));
-      String regionText = o.string("region");
-      Region region = o.field("region", () -> Region.of(regionText));
-      if (topology.find(region).isEmpty()) {
-        throw new Strict.InvalidJsonException(
-            "region "
-                + region
-                + " is not behind this load balancer; known regions: "
-                + topology.regionNames());
-      }
+      CommandEvent.Action action = action(o);
+      Region region = region(o);
       String reason = o.string("reason");
       String actor = o.string("requested_by");
       Trigger trigger =
@@ -88,19 +108,7 @@ public final class OperatorCommands {
               Optional.of(Text.printable(actor)));
       Optional<Duration> ttl = o.optDuration("ttl");
       boolean breakGlass = o.optBool("break_glass").orElse(false);
-      Optional<Instant> issued =
-          o.optString("issued_at")
-              .map(
-                  t -> {
-                    try {
-                      return Instant.parse(t);
-                    } catch (DateTimeParseException e) {
-                      throw new Strict.InvalidJsonException(
-                          "issued_at must be an RFC 3339 time such as 2026-11-01T12:00:00Z, got '"
-                              + Text.printable(t)
-                              + "'");
-                    }
-                  });
+      Optional<Instant> issued = o.optString("issued_at").map(OperatorCommands::issuedAt);
       o.noOtherFields();
       Instant at = issued.or(m::publishTime).orElse(now);
       if (at.isAfter(now.plus(MAX_FUTURE))) {

@@ -93,40 +93,50 @@ public record PubsubMessage(
                         "message.publishTime is not an RFC 3339 time: '" + Text.printable(t) + "'");
                   }
                 });
-    Map<String, String> attributes = new TreeMap<>();
-    JsonElement a = msg.get("attributes");
-    if (a != null && !a.isJsonNull()) {
-      if (!a.isJsonObject()) {
-        throw new MalformedMessageException("message.attributes must be an object");
-      }
-      for (Map.Entry<String, JsonElement> e : a.getAsJsonObject().entrySet()) {
-        JsonElement v = e.getValue();
-        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-          throw new MalformedMessageException(
-              "message.attributes." + Text.printable(e.getKey()) + " must be a string");
-        }
-        attributes.put(e.getKey(), v.getAsString());
-      }
-    }
-    String data = "";
-    JsonElement d = msg.get("data");
-    if (d != null && !d.isJsonNull()) {
-      if (!d.isJsonPrimitive() || !d.getAsJsonPrimitive().isString()) {
-        throw new MalformedMessageException("message.data must be a base64 string");
-      }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(d.getAsString());
-      } catch (IllegalArgumentException e) {
-        throw new MalformedMessageException("message.data is not valid base64: " + e.getMessage());
-      }
-      if (bytes.length > MAX_DATA_BYTES) {
-        throw new MalformedMessageException(
-            "message.data is " + bytes.length + " bytes; at most " + MAX_DATA_BYTES + " are read");
-      }
-      data = utf8(bytes, "message.data");
-    }
+    Map<String, String> attributes = attributes(msg.get("attributes"));
+    String data = data(msg.get("data"));
     return new PubsubMessage(id, publishTime, attributes, data);
+  }
+
+  /** {@code message.attributes}: an object of strings, or absent. */
+  private static Map<String, String> attributes(JsonElement a) {
+    Map<String, String> attributes = new TreeMap<>();
+    if (a == null || a.isJsonNull()) {
+      return attributes;
+    }
+    if (!a.isJsonObject()) {
+      throw new MalformedMessageException("message.attributes must be an object");
+    }
+    for (Map.Entry<String, JsonElement> e : a.getAsJsonObject().entrySet()) {
+      JsonElement v = e.getValue();
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+        throw new MalformedMessageException(
+            "message.attributes." + Text.printable(e.getKey()) + " must be a string");
+      }
+      attributes.put(e.getKey(), v.getAsString());
+    }
+    return attributes;
+  }
+
+  /** {@code message.data}: base64 of at most {@link #MAX_DATA_BYTES} UTF-8 bytes, or absent. */
+  private static String data(JsonElement d) {
+    if (d == null || d.isJsonNull()) {
+      return "";
+    }
+    if (!d.isJsonPrimitive() || !d.getAsJsonPrimitive().isString()) {
+      throw new MalformedMessageException("message.data must be a base64 string");
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(d.getAsString());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("message.data is not valid base64: " + e.getMessage());
+    }
+    if (bytes.length > MAX_DATA_BYTES) {
+      throw new MalformedMessageException(
+          "message.data is " + bytes.length + " bytes; at most " + MAX_DATA_BYTES + " are read");
+    }
+    return utf8(bytes, "message.data");
   }
 
   private static Optional<String> firstString(JsonObject o, String... names) {

@@ -69,22 +69,7 @@ public final class ScenarioJson {
       h.noOtherFields();
       s = new Scenario.HealthStep(at, r, status);
     } else if (e.has("incident")) {
-      Strict i = e.object("incident");
-      Region r = region(i);
-      String id = i.string("id");
-      String policy = i.optString("policy").orElse("alert policy");
-      String state = i.string("state");
-      if (!state.equals("open") && !state.equals("closed")) {
-        throw new Strict.InvalidJsonException(
-            i.path("state") + " must be open or closed, got '" + Text.printable(state) + "'");
-      }
-      Optional<Duration> startedAt = i.optDuration("started_at");
-      int copies = i.optLong("copies").map(Long::intValue).orElse(1);
-      if (copies < 1 || copies > 10_000) {
-        throw new Strict.InvalidJsonException(i.path("copies") + " must be in 1..10000");
-      }
-      i.noOtherFields();
-      s = new Scenario.IncidentStep(at, r, id, policy, state.equals("open"), startedAt, copies);
+      s = incident(at, e.object("incident"));
     } else if (e.has("build")) {
       Strict b = e.object("build");
       Region r = region(b);
@@ -93,24 +78,7 @@ public final class ScenarioJson {
       b.noOtherFields();
       s = new Scenario.BuildStep(at, r, id, status);
     } else if (e.has("command")) {
-      Strict c = e.object("command");
-      String actionText = c.string("action");
-      CommandEvent.Action action =
-          CommandEvent.Action.fromWire(actionText)
-              .orElseThrow(
-                  () ->
-                      new Strict.InvalidJsonException(
-                          c.path("action")
-                              + " must be drain, restore, pin-serve or unpin, got '"
-                              + Text.printable(actionText)
-                              + "'"));
-      Region r = region(c);
-      String reason = c.string("reason");
-      Optional<Duration> ttl = c.optDuration("ttl");
-      String actor = c.optString("requested_by").orElse("operator@example.com");
-      boolean breakGlass = c.optBool("break_glass").orElse(false);
-      c.noOtherFields();
-      s = new Scenario.CommandStep(at, r, action, actor, reason, ttl, breakGlass);
+      s = command(at, e.object("command"));
     } else if (e.has("redeliver")) {
       Strict d = e.object("redeliver");
       int index = d.integer("index");
@@ -127,6 +95,44 @@ public final class ScenarioJson {
     }
     e.noOtherFields();
     return s;
+  }
+
+  private static Scenario.Step incident(Duration at, Strict i) {
+    Region r = region(i);
+    String id = i.string("id");
+    String policy = i.optString("policy").orElse("alert policy");
+    String state = i.string("state");
+    if (!state.equals("open") && !state.equals("closed")) {
+      throw new Strict.InvalidJsonException(
+          i.path("state") + " must be open or closed, got '" + Text.printable(state) + "'");
+    }
+    Optional<Duration> startedAt = i.optDuration("started_at");
+    int copies = i.optLong("copies").map(Long::intValue).orElse(1);
+    if (copies < 1 || copies > 10_000) {
+      throw new Strict.InvalidJsonException(i.path("copies") + " must be in 1..10000");
+    }
+    i.noOtherFields();
+    return new Scenario.IncidentStep(at, r, id, policy, state.equals("open"), startedAt, copies);
+  }
+
+  private static Scenario.Step command(Duration at, Strict c) {
+    String actionText = c.string("action");
+    CommandEvent.Action action =
+        CommandEvent.Action.fromWire(actionText)
+            .orElseThrow(
+                () ->
+                    new Strict.InvalidJsonException(
+                        c.path("action")
+                            + " must be drain, restore, pin-serve or unpin, got '"
+                            + Text.printable(actionText)
+                            + "'"));
+    Region r = region(c);
+    String reason = c.string("reason");
+    Optional<Duration> ttl = c.optDuration("ttl");
+    String actor = c.optString("requested_by").orElse("operator@example.com");
+    boolean breakGlass = c.optBool("break_glass").orElse(false);
+    c.noOtherFields();
+    return new Scenario.CommandStep(at, r, action, actor, reason, ttl, breakGlass);
   }
 
   private static Region region(Strict o) {
