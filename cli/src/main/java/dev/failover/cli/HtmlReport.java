@@ -28,25 +28,40 @@ final class HtmlReport {
 
   private HtmlReport() {}
 
-  static String render(String title, List<JsonObject> records) {
-    List<JsonObject> sorted = new ArrayList<>(records);
-    sorted.sort((a, b) -> AuditFile.ts(a).compareTo(AuditFile.ts(b)));
-    Set<String> regions = new TreeSet<>();
-    for (JsonObject r : sorted) {
-      AuditFile.regions(r).forEach(x -> regions.add(AuditFile.str(x, "region")));
+  /** The records in time order, the regions they name, and the time span they cover. */
+  private record Frame(List<JsonObject> sorted, Set<String> regions, Instant t0, Instant t1) {
+    long span() {
+      return Duration.between(t0, t1).toMillis();
     }
-    Instant t0 = sorted.isEmpty() ? Instant.EPOCH : AuditFile.ts(sorted.get(0));
-    Instant t1 =
-        sorted.isEmpty()
-            ? Instant.EPOCH.plusSeconds(60)
-            : AuditFile.ts(sorted.get(sorted.size() - 1));
-    if (!t1.isAfter(t0)) {
-      t1 = t0.plusSeconds(60);
-    }
-    long span = Duration.between(t0, t1).toMillis();
 
+    static Frame of(List<JsonObject> records) {
+      List<JsonObject> sorted = new ArrayList<>(records);
+      sorted.sort((a, b) -> AuditFile.ts(a).compareTo(AuditFile.ts(b)));
+      Set<String> regions = new TreeSet<>();
+      for (JsonObject r : sorted) {
+        AuditFile.regions(r).forEach(x -> regions.add(AuditFile.str(x, "region")));
+      }
+      Instant t0 = sorted.isEmpty() ? Instant.EPOCH : AuditFile.ts(sorted.get(0));
+      Instant t1 =
+          sorted.isEmpty()
+              ? Instant.EPOCH.plusSeconds(60)
+              : AuditFile.ts(sorted.get(sorted.size() - 1));
+      if (!t1.isAfter(t0)) {
+        t1 = t0.plusSeconds(60);
+      }
+      return new Frame(sorted, regions, t0, t1);
+    }
+  }
+
+  static String render(String title, List<JsonObject> records) {
+    Frame f = Frame.of(records);
+    return page(title, svg(f), rows(f.sorted()), f.sorted().size());
+  }
+
+  /** The timeline: one lane per region with its level over time, and the markers. */
+  private static String svg(Frame f) {
     StringBuilder svg = new StringBuilder();
-    int lanes = regions.size();
+    int lanes = f.regions().size();
     int height = TOP + lanes * LANE + 60;
     svg.append("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
         .append(WIDTH + LEFT + 20)
@@ -55,70 +70,94 @@ final class HtmlReport {
         .append("\" role=\"img\" aria-label=\"region levels over time\">");
     int i = 0;
     Map<String, Integer> laneOf = new LinkedHashMap<>();
-    for (String region : regions) {
-      int y0 = TOP + i * LANE;
+    for (String region : f.regions()) {
       laneOf.put(region, i);
-      String colour = COLOURS[i % COLOURS.length];
-      svg.append("<g class=\"lane\" data-region=\"").append(esc(region)).append("\">");
-      svg.append("<text x=\"8\" y=\"")
-          .append(y0 + LANE / 2)
-          .append("\" class=\"label\">")
-          .append(esc(region))
-          .append("</text>");
-      svg.append("<line class=\"axis\" x1=\"")
-          .append(LEFT)
-          .append("\" x2=\"")
-          .append(LEFT + WIDTH)
-          .append("\" y1=\"")
-          .append(y0 + LANE - 10)
-          .append("\" y2=\"")
-          .append(y0 + LANE - 10)
-          .append("\"/>");
-      svg.append("<text x=\"")
-          .append(LEFT - 40)
-          .append("\" y=\"")
-          .append(y0 + 14)
-          .append("\" class=\"tick\">100%</text>");
-      svg.append("<text x=\"")
-          .append(LEFT - 30)
-          .append("\" y=\"")
-          .append(y0 + LANE - 10)
-          .append("\" class=\"tick\">0%</text>");
-      StringBuilder points = new StringBuilder();
-      int level = 1000;
-      points.append(x(t0, t0, span)).append(',').append(y(y0, level));
-      Set<String> seen = new HashSet<>();
-      for (JsonObject r : sorted) {
-        if (!AuditFile.str(r, "kind").equals("change")
-            || !AuditFile.str(r, "outcome").equals("applied")
-            || !seen.add(AuditFile.str(r, "record_id"))) {
-          continue;
-        }
-        for (JsonObject rc : AuditFile.regions(r)) {
-          if (AuditFile.str(rc, "region").equals(region) && rc.has("level")) {
-            int next = rc.get("level").getAsInt();
-            double x = x(AuditFile.ts(r), t0, span);
-            points.append(' ').append(x).append(',').append(y(y0, level));
-            points.append(' ').append(x).append(',').append(y(y0, next));
-            level = next;
-          }
-        }
-      }
-      points.append(' ').append(LEFT + WIDTH).append(',').append(y(y0, level));
-      svg.append("<polyline class=\"region-line\" data-region=\"")
-          .append(esc(region))
-          .append("\" fill=\"none\" stroke=\"")
-          .append(colour)
-          .append("\" stroke-width=\"2.5\" points=\"")
-          .append(points)
-          .append("\"/>");
-      svg.append("</g>");
+      lane(svg, f, region, i);
       i++;
     }
-    int eventsY = TOP + lanes * LANE + 20;
+    markers(svg, f, laneOf, TOP + lanes * LANE + 20);
+    svg.append("<text x=\"")
+        .append(LEFT)
+        .append("\" y=\"")
+        .append(height - 8)
+        .append("\" class=\"tick\">")
+        .append(esc(f.t0().toString()))
+        .append("</text><text x=\"")
+        .append(LEFT + WIDTH - 150)
+        .append("\" y=\"")
+        .append(height - 8)
+        .append("\" class=\"tick\">")
+        .append(esc(f.t1().toString()))
+        .append("</text>");
+    svg.append("</svg>");
+    return svg.toString();
+  }
+
+  private static void lane(StringBuilder svg, Frame f, String region, int i) {
+    int y0 = TOP + i * LANE;
+    String colour = COLOURS[i % COLOURS.length];
+    svg.append("<g class=\"lane\" data-region=\"").append(esc(region)).append("\">");
+    svg.append("<text x=\"8\" y=\"")
+        .append(y0 + LANE / 2)
+        .append("\" class=\"label\">")
+        .append(esc(region))
+        .append("</text>");
+    svg.append("<line class=\"axis\" x1=\"")
+        .append(LEFT)
+        .append("\" x2=\"")
+        .append(LEFT + WIDTH)
+        .append("\" y1=\"")
+        .append(y0 + LANE - 10)
+        .append("\" y2=\"")
+        .append(y0 + LANE - 10)
+        .append("\"/>");
+    svg.append("<text x=\"")
+        .append(LEFT - 40)
+        .append("\" y=\"")
+        .append(y0 + 14)
+        .append("\" class=\"tick\">100%</text>");
+    svg.append("<text x=\"")
+        .append(LEFT - 30)
+        .append("\" y=\"")
+        .append(y0 + LANE - 10)
+        .append("\" class=\"tick\">0%</text>");
+    StringBuilder points = new StringBuilder();
+    int level = 1000;
+    points.append(x(f.t0(), f.t0(), f.span())).append(',').append(y(y0, level));
+    Set<String> seen = new HashSet<>();
+    for (JsonObject r : f.sorted()) {
+      if (!AuditFile.str(r, "kind").equals("change")
+          || !AuditFile.str(r, "outcome").equals("applied")
+          || !seen.add(AuditFile.str(r, "record_id"))) {
+        continue;
+      }
+      for (JsonObject rc : AuditFile.regions(r)) {
+        if (AuditFile.str(rc, "region").equals(region) && rc.has("level")) {
+          int next = rc.get("level").getAsInt();
+          double x = x(AuditFile.ts(r), f.t0(), f.span());
+          points.append(' ').append(x).append(',').append(y(y0, level));
+          points.append(' ').append(x).append(',').append(y(y0, next));
+          level = next;
+        }
+      }
+    }
+    points.append(' ').append(LEFT + WIDTH).append(',').append(y(y0, level));
+    svg.append("<polyline class=\"region-line\" data-region=\"")
+        .append(esc(region))
+        .append("\" fill=\"none\" stroke=\"")
+        .append(colour)
+        .append("\" stroke-width=\"2.5\" points=\"")
+        .append(points)
+        .append("\"/>");
+    svg.append("</g>");
+  }
+
+  /** Incidents, builds and commands on the events line; holds, drift, drills on their lane. */
+  private static void markers(
+      StringBuilder svg, Frame f, Map<String, Integer> laneOf, int eventsY) {
     svg.append("<text x=\"8\" y=\"").append(eventsY + 4).append("\" class=\"label\">events</text>");
     Set<String> marked = new HashSet<>();
-    for (JsonObject r : sorted) {
+    for (JsonObject r : f.sorted()) {
       String kind = AuditFile.str(r, "kind");
       JsonObject trigger = AuditFile.obj(r, "trigger");
       String type = AuditFile.str(trigger, "type");
@@ -139,7 +178,7 @@ final class HtmlReport {
       if (marker == null) {
         continue;
       }
-      double x = x(AuditFile.ts(r), t0, span);
+      double x = x(AuditFile.ts(r), f.t0(), f.span());
       svg.append("<g class=\"marker marker-")
           .append(marker)
           .append("\" transform=\"translate(")
@@ -152,21 +191,9 @@ final class HtmlReport {
           .append(shape(marker))
           .append("</g>");
     }
-    svg.append("<text x=\"")
-        .append(LEFT)
-        .append("\" y=\"")
-        .append(height - 8)
-        .append("\" class=\"tick\">")
-        .append(esc(t0.toString()))
-        .append("</text><text x=\"")
-        .append(LEFT + WIDTH - 150)
-        .append("\" y=\"")
-        .append(height - 8)
-        .append("\" class=\"tick\">")
-        .append(esc(t1.toString()))
-        .append("</text>");
-    svg.append("</svg>");
+  }
 
+  private static String rows(List<JsonObject> sorted) {
     StringBuilder rows = new StringBuilder();
     for (JsonObject r : sorted) {
       rows.append("<tr class=\"kind-")
@@ -185,6 +212,10 @@ final class HtmlReport {
           .append(esc(AuditFile.str(r, "message")))
           .append("</td></tr>\n");
     }
+    return rows.toString();
+  }
+
+  private static String page(String title, String svg, String rows, int count) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
         + esc(title)
         + "</title>\n<style>"
@@ -200,7 +231,7 @@ final class HtmlReport {
         + "</p>\n"
         + svg
         + "\n<h2>Records ("
-        + sorted.size()
+        + count
         + ")</h2>\n<table id=\"records\"><thead><tr><th>ts</th><th>kind</th>"
         + "<th>outcome</th><th>rule</th><th>trigger</th><th>message</th></tr></thead><tbody>\n"
         + rows

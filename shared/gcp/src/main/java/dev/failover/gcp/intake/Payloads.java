@@ -27,20 +27,6 @@ public final class Payloads {
       Instant startedAt,
       Optional<Instant> endedAt) {
     boolean open = endedAt.isEmpty();
-    JsonObject labels = new JsonObject();
-    labels.addProperty("configuration_name", topology.resource());
-    labels.addProperty("location", region.name());
-    labels.addProperty("project_id", topology.project());
-    labels.addProperty("service_name", topology.resource());
-    JsonObject resource = new JsonObject();
-    resource.addProperty("type", "cloud_run_revision");
-    resource.add("labels", labels);
-    JsonObject metricLabels = new JsonObject();
-    metricLabels.addProperty("response_code_class", "5xx");
-    JsonObject metric = new JsonObject();
-    metric.addProperty("type", "run.googleapis.com/request_count");
-    metric.addProperty("displayName", "Request Count");
-    metric.add("labels", metricLabels);
     JsonObject userLabels = new JsonObject();
     userLabels.addProperty("region", region.name());
     JsonObject i = new JsonObject();
@@ -64,8 +50,8 @@ public final class Payloads {
     i.addProperty("resource_id", "");
     i.addProperty("resource_name", topology.project() + " " + topology.resource());
     i.addProperty("resource_type_display_name", "Cloud Run Revision");
-    i.add("resource", resource);
-    i.add("metric", metric);
+    i.add("resource", cloudRunResource(topology, region));
+    i.add("metric", requestCount5xx());
     i.addProperty("policy_name", policyName);
     i.add("policy_user_labels", userLabels);
     i.addProperty("condition_name", "5xx ratio above 5% for 1 min");
@@ -84,6 +70,28 @@ public final class Payloads {
     root.add("incident", i);
     root.addProperty("version", MonitoringAlerts.VERSION);
     return root.toString();
+  }
+
+  private static JsonObject cloudRunResource(Topology topology, Region region) {
+    JsonObject labels = new JsonObject();
+    labels.addProperty("configuration_name", topology.resource());
+    labels.addProperty("location", region.name());
+    labels.addProperty("project_id", topology.project());
+    labels.addProperty("service_name", topology.resource());
+    JsonObject resource = new JsonObject();
+    resource.addProperty("type", "cloud_run_revision");
+    resource.add("labels", labels);
+    return resource;
+  }
+
+  private static JsonObject requestCount5xx() {
+    JsonObject metricLabels = new JsonObject();
+    metricLabels.addProperty("response_code_class", "5xx");
+    JsonObject metric = new JsonObject();
+    metric.addProperty("type", "run.googleapis.com/request_count");
+    metric.addProperty("displayName", "Request Count");
+    metric.add("labels", metricLabels);
+    return metric;
   }
 
   /** A Cloud Build resource for a regional deploy trigger, and its message attributes. */
