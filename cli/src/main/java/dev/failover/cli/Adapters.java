@@ -10,19 +10,19 @@ import java.time.Clock;
 /** Opens the configured adapters for a command that reads the controller's state. */
 final class Adapters implements AutoCloseable {
   final Env env;
-  final Components runtime;
+  final Components components;
   final Controller controller;
 
   Adapters(ConfigOptions config, Clock clock, PrintWriter err) {
     this.env = config.env();
-    this.runtime =
+    this.components =
         Components.open(env, clock, config.environment(), m -> err.println("failoverctl: " + m));
     // reading commands write no audit records: nothing they do changes anything
-    this.controller = runtime.intake(env, r -> {}, clock, Pause.NONE).controller();
+    this.controller = components.intake(env, r -> {}, clock, Pause.NONE).controller();
   }
 
   @Override
   public void close() {
-    runtime.close();
+    components.close();
   }
 }

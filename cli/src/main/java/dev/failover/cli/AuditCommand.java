@@ -96,33 +96,11 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Optional<Instant> from = Optional.ofNullable(since).map(s -> time("--since", s));
     Optional<Instant> to = Optional.ofNullable(until).map(s -> time("--until", s));
-    Set<String> wanted =
-        kinds == null
-            ? Set.of()
-            : Arrays.stream(kinds.split(",")).map(String::trim).collect(Collectors.toSet());
-    for (String k : wanted) {
-      if (!KINDS.contains(k)) {
-        throw new IllegalArgumentException(
-            "--kind: unknown kind '" + k + "'; known: " + new java.util.TreeSet<>(KINDS));
-      }
-    }
+    Set<String> wanted = kinds();
     if (!output.equals("table") && !output.equals("json")) {
       throw new IllegalArgumentException("--output must be table or json, got '" + output + "'");
     }
-    List<JsonObject> records;
-    if (file.equals("-")) {
-      records =
-          AuditFile.read(
-              new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-    } else {
-      Path p = Path.of(file);
-      if (!Files.isRegularFile(p)) {
-        throw new IllegalArgumentException("FILE: no such file: " + file);
-      }
-      try (BufferedReader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-        records = AuditFile.read(in);
-      }
-    }
+    List<JsonObject> records = read();
     List<JsonObject> matching =
         records.stream()
             .filter(r -> from.isEmpty() || !AuditFile.ts(r).isBefore(from.get()))
@@ -156,6 +134,36 @@ final class AuditCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("wrote " + html);
     }
     return 0;
+  }
+
+  /** The kinds --kind names, each checked; empty for all. */
+  private Set<String> kinds() {
+    Set<String> wanted =
+        kinds == null
+            ? Set.of()
+            : Arrays.stream(kinds.split(",")).map(String::trim).collect(Collectors.toSet());
+    for (String k : wanted) {
+      if (!KINDS.contains(k)) {
+        throw new IllegalArgumentException(
+            "--kind: unknown kind '" + k + "'; known: " + new java.util.TreeSet<>(KINDS));
+      }
+    }
+    return wanted;
+  }
+
+  /** The records of FILE, or of standard input for {@code -}. */
+  private List<JsonObject> read() throws IOException {
+    if (file.equals("-")) {
+      return AuditFile.read(
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+    }
+    Path p = Path.of(file);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("FILE: no such file: " + file);
+    }
+    try (BufferedReader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+      return AuditFile.read(in);
+    }
   }
 
   private static boolean actsOn(JsonObject r, String region) {

@@ -1,5 +1,6 @@
 package dev.failover.cli;
 
+import dev.failover.core.app.Controller;
 import dev.failover.core.audit.AuditLine;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.memory.InMemoryLoadBalancer;
@@ -65,15 +66,16 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Instant now = clock.instant();
     try (Adapters a = new Adapters(config, clock, spec.commandLine().getErr())) {
-      InMemoryStateStore memory = new InMemoryStateStore(a.runtime.store().load());
-      InMemoryLoadBalancer lb = new InMemoryLoadBalancer(a.runtime.loadBalancer().read().config());
+      InMemoryStateStore memory = new InMemoryStateStore(a.components.store().load());
+      InMemoryLoadBalancer lb =
+          new InMemoryLoadBalancer(a.components.loadBalancer().read().config());
       List<AuditRecord> records = new ArrayList<>();
       Intake copy =
           Assembly.intake(
               a.env,
               memory,
               lb,
-              a.runtime.health(),
+              a.components.health(),
               r -> records.add(r.asDryRun()),
               clock,
               Pause.NONE);
@@ -97,29 +99,7 @@ final class PlanCommand implements Callable<Integer> {
                 "plan-" + now.toEpochMilli(), now, Map.of(), "{}", "projects/-/subscriptions/plan");
         o = copy.handle(Intake.Stream.TICK, envelope.getBytes(StandardCharsets.UTF_8), "plan");
       }
-      o.result()
-          .ifPresent(
-              r -> {
-                if (r.plan().isEmpty()) {
-                  out.println("no change: the event changes nothing the controller knows");
-                  return;
-                }
-                Plan plan = r.plan().get();
-                out.println(
-                    r.wrote()
-                        ? "would write: " + plan.target().display()
-                        : "no change: " + plan.target().display());
-                for (RegionDecision d : plan.decisions()) {
-                  out.printf(
-                      "  %-16s %-6s -> %-6s %-13s %s%n",
-                      d.region(),
-                      d.before().display(),
-                      d.after().display(),
-                      d.action().wire(),
-                      d.reason());
-                }
-                plan.page().ifPresent(p -> out.println("PAGE: " + p));
-              });
+      o.result().ifPresent(r -> print(out, r));
       for (AuditRecord rec : records) {
         out.println("record: " + AuditLine.encode(rec));
       }
@@ -139,5 +119,23 @@ final class PlanCommand implements Callable<Integer> {
     }
     throw new IllegalArgumentException(
         "--stream is needed: the event file is not recognisably an alert, build or command");
+  }
+
+  private static void print(PrintWriter out, Controller.Result r) {
+    if (r.plan().isEmpty()) {
+      out.println("no change: the event changes nothing the controller knows");
+      return;
+    }
+    Plan plan = r.plan().get();
+    out.println(
+        r.wrote()
+            ? "would write: " + plan.target().display()
+            : "no change: " + plan.target().display());
+    for (RegionDecision d : plan.decisions()) {
+      out.printf(
+          "  %-16s %-6s -> %-6s %-13s %s%n",
+          d.region(), d.before().display(), d.after().display(), d.action().wire(), d.reason());
+    }
+    plan.page().ifPresent(p -> out.println("PAGE: " + p));
   }
 }

@@ -8,7 +8,6 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.InMemoryLoadBalancer;
-import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.gcp.config.Env;
 import dev.failover.gcp.intake.Inbound;
 import dev.failover.gcp.intake.Intake;
@@ -108,69 +107,96 @@ final class Replay {
     Env replayEnv =
         Env.embedded(
             topology, policy, env.regionByPolicy(), env.buildRouting(), Duration.ofDays(3650));
-    EmbeddedHarness harness = new EmbeddedHarness(replayEnv, start, records::add);
-    VirtualClock clock = harness.clock;
-    InMemoryLoadBalancer lb = harness.loadBalancer;
-    ScriptedHealthSource health = harness.health;
-    Intake intake = harness.intake;
-
-    Map<Region, Set<String>> open = new HashMap<>();
-    Map<Region, Integer> drains = new TreeMap<>();
-    Map<Region, Double> drained = new TreeMap<>();
-    Map<Region, Instant> lastClose = new HashMap<>();
-    List<Duration> restoreTimes = new ArrayList<>();
-    Map<Region, Double> served = serving(lb, topology);
-    topology.regionNames().forEach(r -> drains.put(r, 0));
-    topology.regionNames().forEach(r -> drained.put(r, 0.0));
-    Set<String> incidents = new HashSet<>();
-
+    Tally tally = new Tally(topology, new EmbeddedHarness(replayEnv, start, records::add));
     Instant now = start;
     int next = 0;
-    int n = 0;
     while (true) {
       Instant due = next < history.size() ? history.get(next).at() : null;
       Instant tickAt = now.plus(tick);
-      Instant step = due != null && !due.isAfter(tickAt) ? due : tickAt;
-      // integrate drained capacity over the interval, at the levels it had
-      double minutes = Duration.between(now, step).toMillis() / 60_000.0;
+      boolean deliver = due != null && !due.isAfter(tickAt);
+      Instant step = deliver ? due : tickAt;
+      tally.integrate(now, step);
+      now = step;
+      if (deliver) {
+        tally.deliver(history.get(next++), now);
+      } else {
+        tally.tick(now);
+      }
+      boolean allBack = tally.observe(now);
+      if (next >= history.size() && (allBack || !now.isBefore(last.plus(tail)))) {
+        break;
+      }
+    }
+    return tally.report(history.size(), records, start, now);
+  }
+
+  /** What one replay counts as it goes: drains, drained minutes, restore times, incidents. */
+  private static final class Tally {
+    private final Topology topology;
+    private final EmbeddedHarness harness;
+    private final Map<Region, Set<String>> open = new HashMap<>();
+    private final Map<Region, Integer> drains = new TreeMap<>();
+    private final Map<Region, Double> drained = new TreeMap<>();
+    private final Map<Region, Instant> lastClose = new HashMap<>();
+    private final List<Duration> restoreTimes = new ArrayList<>();
+    private final Set<String> incidents = new HashSet<>();
+    private Map<Region, Double> served;
+    private int n;
+
+    Tally(Topology topology, EmbeddedHarness harness) {
+      this.topology = topology;
+      this.harness = harness;
+      this.served = serving(harness.loadBalancer, topology);
+      topology.regionNames().forEach(r -> drains.put(r, 0));
+      topology.regionNames().forEach(r -> drained.put(r, 0.0));
+    }
+
+    /** Drained capacity over the interval, at the levels it had. */
+    void integrate(Instant from, Instant to) {
+      double minutes = Duration.between(from, to).toMillis() / 60_000.0;
       for (Region r : topology.regionNames()) {
         drained.merge(r, (1.0 - served.get(r)) * minutes, Double::sum);
       }
-      now = step;
-      clock.set(now);
-      if (due != null && !due.isAfter(tickAt)) {
-        Notification note = history.get(next++);
-        ControllerEvent.IncidentEvent e = note.event();
-        incidents.add(e.incidentId());
-        Set<String> o = open.computeIfAbsent(e.region(), r -> new HashSet<>());
-        boolean wasSick = !o.isEmpty();
-        if (e.opens()) {
-          o.add(e.incidentId());
-        } else {
-          o.remove(e.incidentId());
-        }
-        if (!wasSick && !o.isEmpty()) {
-          health.report(e.region(), Health.Status.UNHEALTHY, now);
-        } else if (wasSick && o.isEmpty()) {
-          health.report(e.region(), Health.Status.HEALTHY, now);
-          lastClose.put(e.region(), now);
-        }
-        String id = "replay-" + (++n);
-        intake.handle(
-            Intake.Stream.ALERTS,
-            PubsubMessage.envelope(
-                    id, now, Map.of(), note.data(), "projects/replay/subscriptions/r")
-                .getBytes(StandardCharsets.UTF_8),
-            id);
+    }
+
+    /** Delivers one notification; health follows the region's open incidents. */
+    void deliver(Notification note, Instant now) {
+      harness.clock.set(now);
+      ControllerEvent.IncidentEvent e = note.event();
+      incidents.add(e.incidentId());
+      Set<String> o = open.computeIfAbsent(e.region(), r -> new HashSet<>());
+      boolean wasSick = !o.isEmpty();
+      if (e.opens()) {
+        o.add(e.incidentId());
       } else {
-        String id = "tick-" + (++n);
-        intake.handle(
-            Intake.Stream.TICK,
-            PubsubMessage.envelope(id, now, Map.of(), "{}", "projects/replay/subscriptions/r")
-                .getBytes(StandardCharsets.UTF_8),
-            id);
+        o.remove(e.incidentId());
       }
-      Map<Region, Double> after = serving(lb, topology);
+      if (!wasSick && !o.isEmpty()) {
+        harness.health.report(e.region(), Health.Status.UNHEALTHY, now);
+      } else if (wasSick && o.isEmpty()) {
+        harness.health.report(e.region(), Health.Status.HEALTHY, now);
+        lastClose.put(e.region(), now);
+      }
+      String id = "replay-" + (++n);
+      handle(Intake.Stream.ALERTS, id, now, note.data());
+    }
+
+    void tick(Instant now) {
+      harness.clock.set(now);
+      handle(Intake.Stream.TICK, "tick-" + (++n), now, "{}");
+    }
+
+    private void handle(Intake.Stream stream, String id, Instant now, String data) {
+      harness.intake.handle(
+          stream,
+          PubsubMessage.envelope(id, now, Map.of(), data, "projects/replay/subscriptions/r")
+              .getBytes(StandardCharsets.UTF_8),
+          id);
+    }
+
+    /** Counts drains and restores the last step made; true when every region serves fully. */
+    boolean observe(Instant now) {
+      Map<Region, Double> after = serving(harness.loadBalancer, topology);
       for (Region r : topology.regionNames()) {
         double was = served.get(r);
         double is = after.get(r);
@@ -182,31 +208,31 @@ final class Replay {
         }
       }
       served = after;
-      boolean allBack = after.values().stream().allMatch(v -> v >= 1.0);
-      if (next >= history.size() && (allBack || !now.isBefore(last.plus(tail)))) {
-        break;
-      }
+      return after.values().stream().allMatch(v -> v >= 1.0);
     }
-    Map<String, Integer> holds = new TreeMap<>();
-    int pages = 0;
-    for (AuditRecord r : records) {
-      if (r.kind() == AuditRecord.Kind.HOLD) {
-        holds.merge(r.rule().orElse("hold"), 1, Integer::sum);
-      } else if (r.kind() == AuditRecord.Kind.PAGE) {
-        pages++;
+
+    Report report(int notifications, List<AuditRecord> records, Instant start, Instant end) {
+      Map<String, Integer> holds = new TreeMap<>();
+      int pages = 0;
+      for (AuditRecord r : records) {
+        if (r.kind() == AuditRecord.Kind.HOLD) {
+          holds.merge(r.rule().orElse("hold"), 1, Integer::sum);
+        } else if (r.kind() == AuditRecord.Kind.PAGE) {
+          pages++;
+        }
       }
+      return new Report(
+          notifications,
+          incidents.size(),
+          drains,
+          drained,
+          restoreTimes,
+          holds,
+          pages,
+          harness.loadBalancer.writes().size(),
+          start,
+          end);
     }
-    return new Report(
-        history.size(),
-        incidents.size(),
-        drains,
-        drained,
-        restoreTimes,
-        holds,
-        pages,
-        lb.writes().size(),
-        start,
-        now);
   }
 
   /** The share of its full weight each region serves (1.0 = full, 0 = drained). */

@@ -4,7 +4,6 @@ import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Region;
 import dev.failover.core.memory.InMemoryLoadBalancer;
-import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.sim.Scenario;
 import dev.failover.gcp.config.Env;
@@ -77,11 +76,7 @@ final class Simulation {
           sink.write(r);
         };
     EmbeddedHarness harness = new EmbeddedHarness(env, scenario.start(), both);
-    VirtualClock clock = harness.clock;
     InMemoryLoadBalancer lb = harness.loadBalancer;
-    ScriptedHealthSource health = harness.health;
-    Intake intake = harness.intake;
-
     List<Row> rows = new ArrayList<>();
     header();
     rows.add(row(Duration.ZERO, "start", lb.config(), List.of()));
@@ -94,48 +89,64 @@ final class Simulation {
         t.compareTo(scenario.duration()) <= 0;
         t = t.plus(scenario.tickEvery())) {
       while (next < steps.size() && steps.get(next).at().compareTo(t) <= 0) {
-        Scenario.Step s = steps.get(next++);
-        Instant now = scenario.start().plus(s.at());
-        clock.set(now);
-        int mark = records.size();
-        String label;
-        List<Delivery> deliveries;
-        if (s instanceof Scenario.HealthStep h) {
-          health.report(h.region(), h.status(), now);
-          deliveries = List.of();
-          label = "health " + h.region() + " " + h.status();
-        } else if (s instanceof Scenario.DeliveryStep d) {
-          deliveries = sent.get(d.index());
-          label =
-              deliveries.isEmpty()
-                  ? "redelivery of a health report (nothing to deliver)"
-                  : "redelivery of message " + deliveries.get(0).messageId();
-        } else {
-          deliveries = encode(s, sent.size(), now, openedAt);
-          label = label(s);
-        }
-        sent.add(deliveries);
-        for (Delivery d : deliveries) {
-          intake.handle(d.stream(), d.envelope().getBytes(StandardCharsets.UTF_8), d.messageId());
-        }
-        rows.add(row(s.at(), label, lb.config(), notes(records.subList(mark, records.size()))));
+        rows.add(play(steps.get(next++), harness, sent, openedAt));
       }
-      Instant now = scenario.start().plus(t);
-      clock.set(now);
-      int mark = records.size();
-      String tickId = "tick-" + t.getSeconds();
-      Intake.Outcome o =
-          intake.handle(
-              Intake.Stream.TICK,
-              PubsubMessage.envelope(tickId, now, Map.of(), "{}", SUBSCRIPTION)
-                  .getBytes(StandardCharsets.UTF_8),
-              tickId);
-      List<AuditRecord> produced = records.subList(mark, records.size());
-      if (o.wrote() || !produced.isEmpty()) {
-        rows.add(row(t, "tick", lb.config(), notes(produced)));
-      }
+      tick(t, harness).ifPresent(rows::add);
     }
     return new Outcome(rows, List.copyOf(records), lb.config(), lb.writes().size());
+  }
+
+  /** Delivers one scenario step (a redelivery sends an earlier step's messages again). */
+  private Row play(
+      Scenario.Step s,
+      EmbeddedHarness harness,
+      List<List<Delivery>> sent,
+      Map<String, Instant> openedAt) {
+    Instant now = scenario.start().plus(s.at());
+    harness.clock.set(now);
+    int mark = records.size();
+    String label;
+    List<Delivery> deliveries;
+    if (s instanceof Scenario.HealthStep h) {
+      harness.health.report(h.region(), h.status(), now);
+      deliveries = List.of();
+      label = "health " + h.region() + " " + h.status();
+    } else if (s instanceof Scenario.DeliveryStep d) {
+      deliveries = sent.get(d.index());
+      label =
+          deliveries.isEmpty()
+              ? "redelivery of a health report (nothing to deliver)"
+              : "redelivery of message " + deliveries.get(0).messageId();
+    } else {
+      deliveries = encode(s, sent.size(), now, openedAt);
+      label = label(s);
+    }
+    sent.add(deliveries);
+    for (Delivery d : deliveries) {
+      harness.intake.handle(
+          d.stream(), d.envelope().getBytes(StandardCharsets.UTF_8), d.messageId());
+    }
+    return row(
+        s.at(), label, harness.loadBalancer.config(), notes(records.subList(mark, records.size())));
+  }
+
+  /** The tick at {@code t}; a row when it wrote or audited something. */
+  private Optional<Row> tick(Duration t, EmbeddedHarness harness) {
+    Instant now = scenario.start().plus(t);
+    harness.clock.set(now);
+    int mark = records.size();
+    String tickId = "tick-" + t.getSeconds();
+    Intake.Outcome o =
+        harness.intake.handle(
+            Intake.Stream.TICK,
+            PubsubMessage.envelope(tickId, now, Map.of(), "{}", SUBSCRIPTION)
+                .getBytes(StandardCharsets.UTF_8),
+            tickId);
+    List<AuditRecord> produced = records.subList(mark, records.size());
+    if (o.wrote() || !produced.isEmpty()) {
+      return Optional.of(row(t, "tick", harness.loadBalancer.config(), notes(produced)));
+    }
+    return Optional.empty();
   }
 
   private List<Delivery> encode(

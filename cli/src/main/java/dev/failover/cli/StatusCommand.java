@@ -46,43 +46,17 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Instant now = clock.instant();
+    if (!output.equals("json") && !output.equals("table")) {
+      throw new IllegalArgumentException("--output must be table or json, got '" + output + "'");
+    }
     try (Adapters a = new Adapters(config, clock, spec.commandLine().getErr())) {
       Plan plan = a.controller.dryRun(now);
-      ControllerMemory memory = a.runtime.store().load();
+      ControllerMemory memory = a.components.store().load();
       if (output.equals("json")) {
         JsonArray arr = new JsonArray();
-        for (RegionDecision d : plan.decisions()) {
-          RegionMemory m = memory.region(d.region());
-          JsonObject o = new JsonObject();
-          o.addProperty("region", d.region().name());
-          o.addProperty("setting", d.before().display());
-          o.addProperty("phase", m.state().phase().name());
-          o.addProperty("level", m.state().level());
-          if (m.state().rampStep() >= 0) {
-            o.addProperty("ramp_step", m.state().rampStep() + 1);
-          }
-          d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w));
-          m.pin().filter(p -> p.activeAt(now)).ifPresent(p -> o.add("pin", pin(p)));
-          memory.books().watches().stream()
-              .filter(w -> w.region().equals(d.region()))
-              .findFirst()
-              .ifPresent(
-                  w -> {
-                    JsonObject v = new JsonObject();
-                    v.addProperty("direction", w.direction().name().toLowerCase(Locale.ROOT));
-                    v.addProperty("written_at", w.writtenAt().toString());
-                    o.add("awaiting_verification", v);
-                  });
-          o.addProperty("next_action", d.action() == Action.KEEP ? "none" : d.action().wire());
-          d.nextActionAt().ifPresent(t -> o.addProperty("next_action_at", t.toString()));
-          o.addProperty("reason", d.reason());
-          arr.add(o);
-        }
+        plan.decisions().forEach(d -> arr.add(json(d, memory, now)));
         out.println(arr);
         return 0;
-      }
-      if (!output.equals("table")) {
-        throw new IllegalArgumentException("--output must be table or json, got '" + output + "'");
       }
       out.printf(
           "%s %s (%s) at %s%n",
@@ -91,47 +65,80 @@ final class StatusCommand implements Callable<Integer> {
           "%-16s %-8s %-8s %-6s %-5s %-19s %s%n",
           "REGION", "SETTING", "PHASE", "LEVEL", "RAMP", "NEXT", "REASON");
       for (RegionDecision d : plan.decisions()) {
-        RegionState s = memory.region(d.region()).state();
-        String next =
-            d.nextActionAt()
-                .map(Instant::toString)
-                .orElse(d.changes() ? "now: " + d.action().wire() : "-");
-        out.printf(
-            "%-16s %-8s %-8s %-6s %-5s %-19s %s%n",
-            d.region(),
-            d.before().display(),
-            s.phase(),
-            (s.level() / 10) + "%",
-            s.rampStep() < 0 ? "-" : (s.rampStep() + 1) + "/" + a.env.policy().rampSteps().size(),
-            next.length() > 19 ? next.substring(0, 19) : next,
-            d.reason());
-        memory
-            .region(d.region())
-            .pin()
-            .filter(p -> p.activeAt(now))
-            .ifPresent(
-                p ->
-                    out.printf(
-                        "%-16s pin %s by %s until %s%s: %s%n",
-                        "",
-                        p.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        p.actor(),
-                        p.expiresAt(),
-                        p.breakGlass() ? " (break-glass)" : "",
-                        p.reason()));
-        memory.books().watches().stream()
-            .filter(w -> w.region().equals(d.region()))
-            .forEach(
-                w ->
-                    out.printf(
-                        "%-16s awaiting traffic %s since the write at %s%n",
-                        "",
-                        w.direction() == Watch.Direction.OUT ? "to leave" : "to arrive",
-                        w.writtenAt()));
+        row(out, d, memory, now, a.env.policy().rampSteps().size());
       }
       plan.page().ifPresent(p -> out.println("PAGE: " + p));
       return 0;
     }
+  }
+
+  private static JsonObject json(RegionDecision d, ControllerMemory memory, Instant now) {
+    RegionMemory m = memory.region(d.region());
+    JsonObject o = new JsonObject();
+    o.addProperty("region", d.region().name());
+    o.addProperty("setting", d.before().display());
+    o.addProperty("phase", m.state().phase().name());
+    o.addProperty("level", m.state().level());
+    if (m.state().rampStep() >= 0) {
+      o.addProperty("ramp_step", m.state().rampStep() + 1);
+    }
+    d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w));
+    m.pin().filter(p -> p.activeAt(now)).ifPresent(p -> o.add("pin", pin(p)));
+    memory.books().watches().stream()
+        .filter(w -> w.region().equals(d.region()))
+        .findFirst()
+        .ifPresent(
+            w -> {
+              JsonObject v = new JsonObject();
+              v.addProperty("direction", w.direction().name().toLowerCase(Locale.ROOT));
+              v.addProperty("written_at", w.writtenAt().toString());
+              o.add("awaiting_verification", v);
+            });
+    o.addProperty("next_action", d.action() == Action.KEEP ? "none" : d.action().wire());
+    d.nextActionAt().ifPresent(t -> o.addProperty("next_action_at", t.toString()));
+    o.addProperty("reason", d.reason());
+    return o;
+  }
+
+  private static void row(
+      PrintWriter out, RegionDecision d, ControllerMemory memory, Instant now, int rampSteps) {
+    RegionState s = memory.region(d.region()).state();
+    String next =
+        d.nextActionAt()
+            .map(Instant::toString)
+            .orElse(d.changes() ? "now: " + d.action().wire() : "-");
+    out.printf(
+        "%-16s %-8s %-8s %-6s %-5s %-19s %s%n",
+        d.region(),
+        d.before().display(),
+        s.phase(),
+        (s.level() / 10) + "%",
+        s.rampStep() < 0 ? "-" : (s.rampStep() + 1) + "/" + rampSteps,
+        next.length() > 19 ? next.substring(0, 19) : next,
+        d.reason());
+    memory
+        .region(d.region())
+        .pin()
+        .filter(p -> p.activeAt(now))
+        .ifPresent(
+            p ->
+                out.printf(
+                    "%-16s pin %s by %s until %s%s: %s%n",
+                    "",
+                    p.kind().name().toLowerCase(Locale.ROOT),
+                    p.actor(),
+                    p.expiresAt(),
+                    p.breakGlass() ? " (break-glass)" : "",
+                    p.reason()));
+    memory.books().watches().stream()
+        .filter(w -> w.region().equals(d.region()))
+        .forEach(
+            w ->
+                out.printf(
+                    "%-16s awaiting traffic %s since the write at %s%n",
+                    "",
+                    w.direction() == Watch.Direction.OUT ? "to leave" : "to arrive",
+                    w.writtenAt()));
   }
 
   private static JsonObject pin(Pin p) {
