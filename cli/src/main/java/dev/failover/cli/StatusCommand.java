@@ -82,7 +82,7 @@ final class StatusCommand implements Callable<Integer> {
     if (m.state().rampStep() >= 0) {
       o.addProperty("ramp_step", m.state().rampStep() + 1);
     }
-    d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w));
+    d.wantedOut().ifPresent(w -> o.addProperty("wanted_out", w.text()));
     m.pin().filter(p -> p.activeAt(now)).ifPresent(p -> o.add("pin", pin(p)));
     memory.books().watches().stream()
         .filter(w -> w.region().equals(d.region()))

@@ -80,7 +80,8 @@ import java.util.Optional;
  *
  * The plan holds the target config (every region at its planned level), a decision with a reason
  * for every region, the rule that shaped it, and the region states to remember. A target equal to
- * the observed config is a no-op.
+ * the observed config is a no-op. Reasons are values ({@link Reason}); the planner writes no text,
+ * and a reason becomes words only where a person reads it (an audit record, {@code failoverctl}).
  */
 public final class Planner {
 
@@ -131,14 +132,14 @@ public final class Planner {
     private final Map<Region, Draft> drafts = new HashMap<>();
     private final Map<Region, Verdict> verdicts = new HashMap<>();
     private final List<Region> drillsAborted = new ArrayList<>();
-    private Optional<String> abortReason = Optional.empty();
+    private Optional<Reason> abortReason = Optional.empty();
 
     /** A decision being drafted. */
     private record Draft(
         Action action,
-        String reason,
+        Reason reason,
         Optional<Rule> rule,
-        Optional<String> wantedOut,
+        Optional<Reason> wantedOut,
         Optional<Instant> nextActionAt) {}
 
     Run(
@@ -214,7 +215,7 @@ public final class Planner {
       for (Region other : regions) {
         Optional<Want> w = verdicts.get(other).out();
         if (w.isPresent() && w.get().source() != Want.Source.DRILL) {
-          abortReason = Optional.of(other + " is wanted out: " + w.get().reason());
+          abortReason = Optional.of(new Reason.OtherWantedOut(other, w.get().reason()));
           break;
         }
       }
@@ -243,7 +244,7 @@ public final class Planner {
         if (levels.of(r) > 0) {
           return Optional.of(new SafetyRules.Candidate(r, w, out.pinExpiry()));
         }
-        String reason = "drained: " + w.reason();
+        Reason reason = new Reason.Drained(w.reason());
         decide(r, Action.KEEP, reason, Optional.empty(), Optional.of(w.reason()), out.pinExpiry());
         return Optional.empty();
       }
@@ -251,8 +252,8 @@ public final class Planner {
       if (v instanceof Verdict.Free
           && st.phase() == RegionState.Phase.RAMPING
           && h.status() == Health.Status.UNHEALTHY) {
-        String why = "unhealthy since " + Reasons.time(h.since()) + " during the restore ramp";
-        Want relapse = new Want(Want.Source.RELAPSE, why + " (relapse)", h.since(), false);
+        Want relapse =
+            new Want(Want.Source.RELAPSE, new Reason.Relapse(h.since()), h.since(), false);
         return Optional.of(new SafetyRules.Candidate(r, relapse, Optional.empty()));
       }
       take(r, st, restoreStep(r, v, st, h));
@@ -261,8 +262,7 @@ public final class Planner {
 
     private Restore.Step restoreStep(Region r, Verdict v, RegionState st, Health h) {
       if (v instanceof Verdict.DrillOver d) {
-        Optional<String> aborted =
-            drillsAborted.contains(r) ? Optional.of(abortReason.orElse("")) : Optional.empty();
+        Optional<Reason> aborted = drillsAborted.contains(r) ? abortReason : Optional.empty();
         return Restore.drillOver(st, d.drill(), aborted, now);
       }
       if (v instanceof Verdict.ForceServe f) {
@@ -287,13 +287,13 @@ public final class Planner {
 
     private void drain(SafetyRules.Candidate c, boolean allOut) {
       Region r = c.region();
-      Optional<String> wanted = Optional.of(c.want().reason());
+      Optional<Reason> wanted = Optional.of(c.want().reason());
       SafetyRules.Outcome outcome = SafetyRules.check(c, allOut, levels, policy);
       if (outcome instanceof SafetyRules.Drain d) {
         setOut(r, d.level());
         decide(r, d.action(), d.reason(), d.rule(), wanted, c.pinExpiry());
       } else if (outcome instanceof SafetyRules.Hold h) {
-        String reason = c.want().reason() + "; held: " + h.why();
+        Reason reason = new Reason.Held(c.want().reason(), h.why());
         decide(r, Action.HOLD, reason, Optional.of(h.rule()), wanted, c.pinExpiry());
       }
     }
@@ -301,9 +301,9 @@ public final class Planner {
     private void decide(
         Region r,
         Action action,
-        String reason,
+        Reason reason,
         Optional<Rule> rule,
-        Optional<String> wantedOut,
+        Optional<Reason> wantedOut,
         Optional<Instant> nextActionAt) {
       drafts.put(r, new Draft(action, reason, rule, wantedOut, nextActionAt));
     }

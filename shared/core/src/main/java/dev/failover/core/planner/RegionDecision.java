@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param after the setting the plan wants
  * @param levelAfter the planned level, in thousandths of base
  * @param action what the plan does
- * @param reason why, in words an operator can act on
+ * @param why why, as a value ({@link #reason} writes it in words an operator can act on)
  * @param rule the rule that shaped or stopped the change, if any
  * @param wantedOut why the region is wanted out, if it is
  * @param nextActionAt when the plan for this region may change by time alone (end of a hold, a
@@ -26,9 +26,9 @@ public record RegionDecision(
     Setting after,
     int levelAfter,
     Action action,
-    String reason,
+    Reason why,
     Optional<Rule> rule,
-    Optional<String> wantedOut,
+    Optional<Reason> wantedOut,
     Optional<Instant> nextActionAt) {
 
   public RegionDecision {
@@ -36,10 +36,15 @@ public record RegionDecision(
     Objects.requireNonNull(before);
     Objects.requireNonNull(after);
     Objects.requireNonNull(action);
-    Objects.requireNonNull(reason);
+    Objects.requireNonNull(why);
     Objects.requireNonNull(rule);
     Objects.requireNonNull(wantedOut);
     Objects.requireNonNull(nextActionAt);
+  }
+
+  /** Why, in words an operator can act on. */
+  public String reason() {
+    return why.text();
   }
 
   public boolean changes() {

@@ -25,30 +25,30 @@ final class Restore {
    */
   record Step(
       Action action,
-      String reason,
+      Reason reason,
       Optional<Rule> rule,
       Optional<Instant> nextActionAt,
       Optional<RegionState> to) {
 
-    static Step stay(Action action, String reason, Optional<Rule> rule, Optional<Instant> next) {
+    static Step stay(Action action, Reason reason, Optional<Rule> rule, Optional<Instant> next) {
       return new Step(action, reason, rule, next, Optional.empty());
     }
   }
 
   /** A drill ended or aborted: restored at once. */
-  static Step drillOver(RegionState st, Pin drill, Optional<String> abortedBecause, Instant now) {
-    String why =
+  static Step drillOver(RegionState st, Pin drill, Optional<Reason> abortedBecause, Instant now) {
+    Reason why =
         abortedBecause.isPresent()
-            ? "drill by " + drill.actor() + " aborted (" + abortedBecause.get() + ")"
-            : "drill by " + drill.actor() + " ended at " + Reasons.time(drill.expiresAt());
+            ? new Reason.DrillAborted(drill.actor(), abortedBecause.get())
+            : new Reason.DrillEnded(drill.actor(), drill.expiresAt());
     Optional<Rule> rule =
         Optional.of(abortedBecause.isPresent() ? Rule.DRILL_ABORTED : Rule.DRILL_END);
     if (st.phase() == RegionState.Phase.SERVING) {
-      return Step.stay(Action.KEEP, "serving; " + why, rule, Optional.empty());
+      return Step.stay(Action.KEEP, new Reason.StillServing(why), rule, Optional.empty());
     }
     return new Step(
         Action.SERVE,
-        why + "; restored at once",
+        new Reason.RestoredAtOnce(why),
         rule,
         Optional.empty(),
         Optional.of(st.serving(now)));
@@ -56,13 +56,7 @@ final class Restore {
 
   /** A force-serve pin: kept in, or restored at once. */
   static Step forceServe(RegionState st, Pin pin, Instant now) {
-    String why =
-        "force-serve pin by "
-            + pin.actor()
-            + " until "
-            + Reasons.time(pin.expiresAt())
-            + ": "
-            + pin.reason();
+    Reason why = new Reason.ForceServe(pin.actor(), pin.expiresAt(), pin.reason());
     Optional<Rule> rule = Optional.of(Rule.FORCE_SERVE);
     Optional<Instant> expiry = Optional.of(pin.expiresAt());
     if (st.phase() == RegionState.Phase.SERVING) {
@@ -74,7 +68,7 @@ final class Restore {
   /** Serving, and nothing wants it out. */
   static Step keep() {
     return Step.stay(
-        Action.KEEP, "serving; nothing wants it out", Optional.empty(), Optional.empty());
+        Action.KEEP, new Reason.NothingWantsItOut(), Optional.empty(), Optional.empty());
   }
 
   /** Drained: restored once healthy for the restore hold (doubled per flap). */
@@ -83,7 +77,7 @@ final class Restore {
       Rule rule = h.status() == Health.Status.NO_DATA ? Rule.NO_HEALTH_DATA : Rule.UNHEALTHY;
       return Step.stay(
           Action.HOLD,
-          "nothing wants it out, but health is " + h.status() + "; waiting for HEALTHY",
+          new Reason.WaitingForHealthy(h.status()),
           Optional.of(rule),
           Optional.empty());
     }
@@ -94,27 +88,20 @@ final class Restore {
       Rule rule = st.flapCount() > 0 ? Rule.FLAP_DAMPING : Rule.RESTORE_HOLD;
       return Step.stay(
           Action.HOLD,
-          "healthy since "
-              + Reasons.time(healthyFrom)
-              + "; restore hold "
-              + Reasons.minutes(hold)
-              + (st.flapCount() > 0 ? " (doubled " + st.flapCount() + "x for flapping)" : "")
-              + " ends "
-              + Reasons.time(restoreAt),
+          new Reason.RestoreHold(healthyFrom, hold, st.flapCount(), restoreAt),
           Optional.of(rule),
           Optional.of(restoreAt));
     }
     if (!mode.supportsPartialLevels()) {
       return new Step(
           Action.SERVE,
-          "healthy for " + Reasons.minutes(hold) + "; restored in one step (" + mode + ")",
+          new Reason.RestoredInOneStep(hold, mode),
           Optional.empty(),
           Optional.empty(),
           Optional.of(st.serving(now)));
     }
     int step = firstStepAbove(policy.rampSteps(), st.level());
-    return stepTo(
-        st, step, "healthy for " + Reasons.minutes(hold) + "; restore begins", policy, now);
+    return stepTo(st, step, new Reason.RestoreBegins(hold), policy, now);
   }
 
   /**
@@ -126,7 +113,7 @@ final class Restore {
     if (h.status() == Health.Status.NO_DATA) {
       return Step.stay(
           Action.HOLD,
-          "ramp paused at " + Reasons.percent(current) + ": no health data",
+          new Reason.RampPaused(current),
           Optional.of(Rule.NO_HEALTH_DATA),
           Optional.empty());
     }
@@ -134,41 +121,27 @@ final class Restore {
     if (now.isBefore(nextStepAt)) {
       return Step.stay(
           Action.KEEP,
-          "ramp step "
-              + (st.rampStep() + 1)
-              + " of "
-              + policy.rampSteps().size()
-              + " at "
-              + Reasons.percent(current)
-              + " until "
-              + Reasons.time(nextStepAt),
+          new Reason.RampDwell(st.rampStep() + 1, policy.rampSteps().size(), current, nextStepAt),
           Optional.of(Rule.RAMP_DWELL),
           Optional.of(nextStepAt));
     }
-    String why =
-        "healthy after " + Reasons.minutes(policy.stepDwell()) + " at " + Reasons.percent(current);
+    Reason why = new Reason.HealthyAt(policy.stepDwell(), current);
     return stepTo(st, st.rampStep() + 1, why, policy, now);
   }
 
-  private static Step stepTo(RegionState st, int step, String why, Policy policy, Instant now) {
+  private static Step stepTo(RegionState st, int step, Reason why, Policy policy, Instant now) {
     int target = policy.rampSteps().get(step);
     if (target == Topology.FULL) {
       return new Step(
           Action.SERVE,
-          why + "; back to 100%",
+          new Reason.BackToFull(why),
           Optional.empty(),
           Optional.empty(),
           Optional.of(st.serving(now)));
     }
     return new Step(
         Action.RAMP,
-        why
-            + "; ramp step "
-            + (step + 1)
-            + " of "
-            + policy.rampSteps().size()
-            + " at "
-            + Reasons.percent(target),
+        new Reason.RampStep(why, step + 1, policy.rampSteps().size(), target),
         Optional.empty(),
         Optional.of(now.plus(policy.stepDwell())),
         Optional.of(st.ramping(step, target, now)));

@@ -4,7 +4,6 @@ import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -25,10 +24,10 @@ final class SafetyRules {
   sealed interface Outcome {}
 
   /** Drain to {@code level} (0: fully), shaped by {@code rule} if any. */
-  record Drain(int level, Action action, Optional<Rule> rule, String reason) implements Outcome {}
+  record Drain(int level, Action action, Optional<Rule> rule, Reason reason) implements Outcome {}
 
   /** Stop: {@code rule} holds the drain, because {@code why}. */
-  record Hold(Rule rule, String why) implements Outcome {}
+  record Hold(Rule rule, Reason why) implements Outcome {}
 
   static Outcome check(Candidate c, boolean allOut, Levels levels, Policy policy) {
     if (c.want().breakGlass()) {
@@ -44,7 +43,7 @@ final class SafetyRules {
   /** 1. When every region is wanted out, nothing changes: freeze (and page). */
   static Optional<Hold> allRegionsSick(boolean allOut) {
     return allOut
-        ? Optional.of(new Hold(Rule.ALL_REGIONS_SICK, "every region is wanted out; frozen"))
+        ? Optional.of(new Hold(Rule.ALL_REGIONS_SICK, new Reason.AllRegionsSick()))
         : Optional.empty();
   }
 
@@ -57,10 +56,7 @@ final class SafetyRules {
     return Optional.of(
         new Hold(
             Rule.MIN_SERVING_REGIONS,
-            "only "
-                + others
-                + " other region(s) serve; minServingRegions is "
-                + policy.minServingRegions()));
+            new Reason.TooFewServing(others, policy.minServingRegions())));
   }
 
   /** 3. The drained share of total declared capacity stays within {@code maxDrainedFraction}. */
@@ -73,11 +69,8 @@ final class SafetyRules {
     return Optional.of(
         new Hold(
             Rule.MAX_DRAINED_FRACTION,
-            String.format(
-                Locale.ROOT,
-                "draining it would leave %.0f%% of capacity drained; maxDrainedFraction is %.0f%%",
-                100 * drainedAfter / total,
-                100 * policy.maxDrainedFraction())));
+            new Reason.TooMuchDrained(
+                100 * drainedAfter / total, 100 * policy.maxDrainedFraction())));
   }
 
   /**
@@ -88,7 +81,7 @@ final class SafetyRules {
     Region r = c.region();
     Want w = c.want();
     OptionalInt floor = headroomFloor(r, levels, policy);
-    String limit = Reasons.percent((int) Math.round(policy.headroom() * Topology.FULL));
+    int limit = (int) Math.round(policy.headroom() * Topology.FULL);
     if (floor.isPresent() && floor.getAsInt() == 0) {
       Optional<Rule> rule =
           w.source() == Want.Source.DRILL ? Optional.of(Rule.DRILL) : Optional.empty();
@@ -102,15 +95,9 @@ final class SafetyRules {
           level,
           Action.PARTIAL_DRAIN,
           Optional.of(Rule.HEADROOM),
-          w.reason()
-              + "; drained only to "
-              + Reasons.percent(level)
-              + " so that the other regions stay under "
-              + limit
-              + " of their capacity");
+          new Reason.PartialDrain(w.reason(), level, limit));
     }
-    return new Hold(
-        Rule.HEADROOM, "the other regions would pass " + limit + " of their declared capacity");
+    return new Hold(Rule.HEADROOM, new Reason.NoHeadroom(limit));
   }
 
   /**
@@ -149,8 +136,7 @@ final class SafetyRules {
   /** 5. Break-glass skips 1–4 but never takes the last serving region off. */
   static Outcome lastRegion(Candidate c, Levels levels) {
     if (levels.othersServing(c.region()) < 1) {
-      return new Hold(
-          Rule.LAST_REGION, "it is the last serving region; even break-glass cannot remove it");
+      return new Hold(Rule.LAST_REGION, new Reason.LastRegion());
     }
     return new Drain(0, Action.DRAIN, Optional.of(Rule.BREAK_GLASS), c.want().reason());
   }

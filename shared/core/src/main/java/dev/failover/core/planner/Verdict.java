@@ -47,8 +47,7 @@ sealed interface Verdict {
       if (!p.activeAt(now)) {
         return drillOver(m, policy, p);
       }
-      String reason =
-          "drill by " + p.actor() + " until " + Reasons.time(p.expiresAt()) + ": " + p.reason();
+      Reason reason = new Reason.Drill(p.actor(), p.expiresAt(), p.reason());
       return new WantedOut(
           new Want(Want.Source.DRILL, reason, p.createdAt(), false), Optional.of(p.expiresAt()));
     }
@@ -60,13 +59,7 @@ sealed interface Verdict {
     if (p.kind() == Pin.Kind.SERVE) {
       return new ForceServe(p);
     }
-    String reason =
-        (p.breakGlass() ? "break-glass manual drain by " : "manual drain by ")
-            + p.actor()
-            + " until "
-            + Reasons.time(p.expiresAt())
-            + ": "
-            + p.reason();
+    Reason reason = new Reason.ManualDrain(p.actor(), p.expiresAt(), p.reason(), p.breakGlass());
     return new WantedOut(
         new Want(Want.Source.MANUAL, reason, p.createdAt(), p.breakGlass()),
         Optional.of(p.expiresAt()));
@@ -83,10 +76,10 @@ sealed interface Verdict {
     if (m.build().isPresent()) {
       BuildState b = m.build().get();
       if (b.status().failed()) {
-        return wantOut(Want.Source.BUILD, "build " + b.buildId() + " ended " + b.status(), b.at());
+        return wantOut(Want.Source.BUILD, new Reason.BuildFailed(b.buildId(), b.status()), b.at());
       }
       if (policy.drainOnDeploy() && b.status() == BuildStatus.WORKING) {
-        return wantOut(Want.Source.BUILD, "build " + b.buildId() + " is deploying", b.at());
+        return wantOut(Want.Source.BUILD, new Reason.BuildDeploying(b.buildId()), b.at());
       }
     }
     Optional<Incident> earliest =
@@ -100,17 +93,11 @@ sealed interface Verdict {
     long open = m.incidents().values().stream().filter(Incident::isOpen).count();
     return wantOut(
         Want.Source.ALERT,
-        "incident "
-            + i.id()
-            + " ("
-            + i.policy()
-            + ") open since "
-            + Reasons.time(i.startedAt())
-            + (open > 1 ? " and " + (open - 1) + " more" : ""),
+        new Reason.IncidentOpen(i.id(), i.policy(), i.startedAt(), open - 1),
         i.startedAt());
   }
 
-  private static Verdict wantOut(Want.Source source, String reason, Instant since) {
+  private static Verdict wantOut(Want.Source source, Reason reason, Instant since) {
     return new WantedOut(new Want(source, reason, since, false), Optional.empty());
   }
 }

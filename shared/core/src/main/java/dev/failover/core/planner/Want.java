@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param since when it began (the earliest incident is the worst)
  * @param breakGlass an operator's break-glass drain: skips the safety rules but the last region's
  */
-record Want(Source source, String reason, Instant since, boolean breakGlass) {
+record Want(Source source, Reason reason, Instant since, boolean breakGlass) {
 
   Want {
     Objects.requireNonNull(source);

@@ -21,6 +21,7 @@ import dev.failover.core.domain.Topology;
 import dev.failover.core.domain.Watch;
 import dev.failover.core.planner.Action;
 import dev.failover.core.planner.Plan;
+import dev.failover.core.planner.Reason;
 import dev.failover.core.planner.RegionDecision;
 import dev.failover.core.planner.Rule;
 import dev.failover.core.port.LoadBalancer;
@@ -63,7 +64,7 @@ class PipelineStepsTest {
         TOPOLOGY.settingFor(r, after),
         after,
         action,
-        "because " + r,
+        new Reason.BuildDeploying("b-" + r.name()),
         rule,
         Optional.empty(),
         Optional.empty());
@@ -207,7 +208,8 @@ class PipelineStepsTest {
               Optional.empty(),
               List.of(),
               decision(US, 1000, 1000, Action.HOLD, Optional.of(Rule.MAX_DRAINED_FRACTION)));
-      assertEquals(Optional.of("because us-central1"), DrillGate.refusal(US, OBSERVED, p));
+      assertEquals(
+          Optional.of("build b-us-central1 is deploying"), DrillGate.refusal(US, OBSERVED, p));
     }
 
     @Test

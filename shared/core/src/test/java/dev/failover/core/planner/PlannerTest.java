@@ -554,8 +554,10 @@ class PlannerTest {
         "+10000-01-01T00:00:00Z",
         "0999-12-31T23:59:59Z"
       })
-  void time_writesWhatInstantToStringWrites(String text) {
+  void reasons_writeTimesAsInstantToStringWrites(String text) {
     Instant t = Instant.parse(text);
-    assertEquals(t.toString(), Reasons.time(t));
+    assertEquals(
+        "unhealthy since " + t + " during the restore ramp (relapse)",
+        new Reason.Relapse(t).text());
   }
 }
