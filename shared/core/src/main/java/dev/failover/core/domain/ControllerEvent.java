@@ -24,6 +24,14 @@ public sealed interface ControllerEvent
   /** The trigger type in audit records: {@code alert}, {@code build} or {@code command}. */
   String type();
 
+  /**
+   * True when this event can only make things safer: it can end a drain but never start one (an
+   * incident's close, a successful build, a restore or an unpin). Such events are applied whatever
+   * their age, so that a drain always has an end even after a long delivery delay; they are still
+   * deduplicated and ordered by their own timestamps.
+   */
+  boolean onlyMakesSafer();
+
   /** A Cloud Monitoring incident opened or closed. */
   record IncidentEvent(
       String eventId,
@@ -42,6 +50,11 @@ public sealed interface ControllerEvent
 
     public boolean opens() {
       return endedAt.isEmpty();
+    }
+
+    @Override
+    public boolean onlyMakesSafer() {
+      return !opens();
     }
 
     @Override
@@ -67,6 +80,12 @@ public sealed interface ControllerEvent
     @Override
     public String type() {
       return "build";
+    }
+
+    /** A successful build; a failed one still drains its region (see the planner). */
+    @Override
+    public boolean onlyMakesSafer() {
+      return status == BuildStatus.SUCCESS;
     }
   }
 
@@ -143,6 +162,11 @@ public sealed interface ControllerEvent
     @Override
     public String type() {
       return "command";
+    }
+
+    @Override
+    public boolean onlyMakesSafer() {
+      return action == Action.RESTORE || action == Action.UNPIN;
     }
   }
 }

@@ -4,12 +4,14 @@ import dev.failover.core.app.Controller;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.audit.AuditRecord.Kind;
 import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -129,7 +131,14 @@ public final class Intake {
       return refuse(stream, Kind.IGNORED, i.trigger(), now, i.reason());
     }
     Inbound.Accepted a = (Inbound.Accepted) in;
-    if (m.publishTime().isPresent() && m.publishTime().get().plus(maxEventAge).isBefore(now)) {
+    Optional<String> future = inTheFuture(a.event(), now);
+    if (future.isPresent()) {
+      return refuse(stream, Kind.REJECTED, a.trigger(), now, future.get());
+    }
+    // an event that can only end a drain is applied however late it comes: every drain has an end
+    if (!a.event().onlyMakesSafer()
+        && m.publishTime().isPresent()
+        && m.publishTime().get().plus(maxEventAge).isBefore(now)) {
       return refuse(
           stream,
           Kind.IGNORED,
@@ -155,6 +164,35 @@ public final class Intake {
         m.messageId(),
         r.recorded().get().detail() + "; " + summary(r),
         Optional.of(r));
+  }
+
+  /**
+   * Why the event's own time is refused: later than now by more than {@link
+   * OperatorCommands#MAX_FUTURE}. A time far ahead (a skewed clock, a forged {@code finishTime} in
+   * 2286) would make every later real event for its region look stale. Commands check {@code
+   * issued_at} in their parser.
+   */
+  private static Optional<String> inTheFuture(ControllerEvent event, Instant now) {
+    Instant limit = now.plus(OperatorCommands.MAX_FUTURE);
+    Map<String, Instant> times = new java.util.LinkedHashMap<>();
+    if (event instanceof ControllerEvent.IncidentEvent e) {
+      times.put("incident.started_at", e.startedAt());
+      e.endedAt().ifPresent(t -> times.put("incident.ended_at", t));
+    } else if (event instanceof ControllerEvent.BuildEvent e) {
+      times.put("the build's time (finishTime, startTime or createTime)", e.at());
+    }
+    for (Map.Entry<String, Instant> t : times.entrySet()) {
+      if (t.getValue().isAfter(limit)) {
+        return Optional.of(
+            t.getKey()
+                + " "
+                + t.getValue()
+                + " lies more than 5 minutes after now ("
+                + now
+                + "); check the sender's clock");
+      }
+    }
+    return Optional.empty();
   }
 
   private Outcome refuse(Stream stream, Kind kind, Trigger trigger, Instant now, String reason) {

@@ -3,6 +3,7 @@ package dev.failover.gcp.intake;
 import static dev.failover.core.testing.Fixtures.EU;
 import static dev.failover.core.testing.Fixtures.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The handlers behind the functions, fed real-shaped Pub/Sub messages. */
 class IntakeTest {
-  static final Instant NOW = Instant.parse("2026-11-01T12:05:00Z");
+  static final Instant NOW = Instant.parse("2026-11-01T12:20:00Z");
   static final Topology TOPOLOGY = Fixtures.three(Mode.URL_MAP_WEIGHTS);
 
   private InMemoryLoadBalancer lb;
@@ -260,12 +261,96 @@ class IntakeTest {
               NOW.minus(Duration.ofMinutes(61)));
       assertEquals("ignored", o.status());
       assertEquals(
-          "published at 2026-11-01T11:04:00Z, more than maxEventAge (PT1H) ago; dropped",
+          "published at 2026-11-01T11:19:00Z, more than maxEventAge (PT1H) ago; dropped",
           o.summary());
       assertEquals(0, lb.writes().size());
       assertEquals(
           List.of(AuditRecord.Kind.IGNORED),
           audit.records().stream().map(AuditRecord::kind).toList());
+    }
+
+    @Test
+    void aCloseOlderThanMaxEventAge_isAppliedAnyway_soTheDrainEnds() {
+      deliver(Intake.Stream.ALERTS, golden("monitoring/cloud-run-5xx-open.json"), Map.of());
+      Intake.Outcome late =
+          deliver(
+              Intake.Stream.ALERTS,
+              golden("monitoring/cloud-run-5xx-closed.json"),
+              Map.of(),
+              "late-close",
+              NOW.minus(Duration.ofHours(5)));
+      assertEquals("changed", late.status(), late.summary());
+      assertFalse(store.load().region(US).hasOpenIncident());
+    }
+
+    @Test
+    void aRestoreOlderThanMaxEventAge_isApplied_aDrainIsNot() {
+      Intake.Outcome drain =
+          deliver(
+              Intake.Stream.COMMANDS,
+              command(",\"action\":\"drain\",\"ttl\":\"PT72H\"")
+                  .replace("\"reason\":\"r\"", "\"reason\":\"old\""),
+              Map.of(),
+              "old-drain",
+              NOW.minus(Duration.ofHours(2)));
+      assertEquals("ignored", drain.status(), "an old drain could start an outage: dropped");
+      deliver(
+          Intake.Stream.COMMANDS,
+          command(",\"action\":\"drain\",\"ttl\":\"PT1H\""),
+          Map.of(),
+          "drain",
+          NOW.minusSeconds(2));
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+      Intake.Outcome restore =
+          deliver(
+              Intake.Stream.COMMANDS,
+              command(",\"action\":\"restore\",\"issued_at\":\"2026-11-01T12:19:59Z\""),
+              Map.of(),
+              "late-restore",
+              NOW.minus(Duration.ofHours(2)));
+      assertEquals("changed", restore.status(), restore.summary());
+      assertEquals(Optional.empty(), store.load().region(US).pin());
+    }
+
+    @Test
+    void anIncidentStartingInTheFuture_isRejected_andChangesNothing() {
+      String future =
+          golden("monitoring/cloud-run-5xx-open.json")
+              .replace("\"started_at\": 1793534580", "\"started_at\": 9999999999");
+      Intake.Outcome o = deliver(Intake.Stream.ALERTS, future, Map.of());
+      assertEquals("rejected", o.status());
+      assertEquals(
+          "incident.started_at 2286-11-20T17:46:39Z lies more than 5 minutes after now"
+              + " (2026-11-01T12:20:00Z); check the sender's clock",
+          o.summary());
+      assertEquals(ControllerMemory.empty(), store.load());
+      assertEquals(0, lb.writes().size());
+    }
+
+    @Test
+    void aBuildFinishingInTheFuture_isRejected() {
+      String future =
+          golden("cloudbuild/regional-success.json")
+              .replace(
+                  "\"finishTime\": \"2026-11-01T12:04:29.281278Z\"",
+                  "\"finishTime\": \"2286-01-01T00:00:00Z\"");
+      Intake.Outcome o = deliver(Intake.Stream.BUILDS, future, buildAttrs("SUCCESS"));
+      assertEquals("rejected", o.status());
+      assertTrue(
+          o.summary()
+              .startsWith(
+                  "the build's time (finishTime, startTime or createTime) 2286-01-01T00:00:00Z"),
+          o.summary());
+      assertEquals(ControllerMemory.empty(), store.load());
+    }
+
+    @Test
+    void anEventFourMinutesAhead_isAccepted_aSkewedClockIsTolerated() {
+      long ahead = NOW.plus(Duration.ofMinutes(4)).getEpochSecond();
+      String soon =
+          golden("monitoring/cloud-run-5xx-open.json")
+              .replace("\"started_at\": 1793534580", "\"started_at\": " + ahead);
+      assertEquals("changed", deliver(Intake.Stream.ALERTS, soon, Map.of()).status());
     }
 
     @Test
