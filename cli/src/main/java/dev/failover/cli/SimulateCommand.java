@@ -36,7 +36,8 @@ final class SimulateCommand implements Callable<Integer> {
           "alert-storm",
           "rolling-deploy",
           "late-deliveries",
-          "drill-aborted");
+          "drill-aborted",
+          "reordered-commands");
 
   @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "regional-outage")
   String scenario;

@@ -196,7 +196,13 @@ final class Simulation {
     if (s instanceof Scenario.CommandStep c) {
       String data =
           OperatorCommands.encode(
-              c.action(), c.region(), c.reason(), c.actor(), c.ttl(), c.breakGlass(), now);
+              c.action(),
+              c.region(),
+              c.reason(),
+              c.actor(),
+              c.ttl(),
+              c.breakGlass(),
+              c.issuedAt().map(o -> scenario.start().plus(o)).orElse(now));
       return List.of(
           new Delivery(
               Intake.Stream.COMMANDS,
@@ -226,7 +232,8 @@ final class Simulation {
         + c.ttl().map(t -> " " + human(t)).orElse("")
         + (c.breakGlass() ? " break-glass" : "")
         + " by "
-        + c.actor();
+        + c.actor()
+        + c.issuedAt().map(o -> " (issued at +" + clockText(o) + ")").orElse("");
   }
 
   private static List<String> notes(List<AuditRecord> produced) {

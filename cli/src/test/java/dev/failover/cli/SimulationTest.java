@@ -137,13 +137,48 @@ class SimulationTest {
   }
 
   @Test
+  void reorderedCommands_theOperatorsLastWordWins_andFailoverStaysOn() throws Exception {
+    var outcome =
+        new Simulation(
+                SimulateCommand.load("reordered-commands"),
+                new dev.failover.core.testing.RecordingAuditSink(),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .run();
+    Region eu = Region.of("europe-west1");
+    // the drain issued before the restore, delivered after it, never drains europe-west1
+    for (Simulation.Row row : outcome.rows()) {
+      assertEquals("100", row.config().setting(eu).display(), Simulation.clockText(row.offset()));
+    }
+    List<String> stale =
+        outcome.records().stream()
+            .filter(r -> r.kind() == dev.failover.core.audit.AuditRecord.Kind.IGNORED)
+            .map(dev.failover.core.audit.AuditRecord::message)
+            .toList();
+    assertEquals(2, stale.size(), stale.toString());
+    assertTrue(stale.get(0).contains("is older than the restore of europe-west1"), stale.get(0));
+    assertTrue(stale.get(1).contains("is older than the unpin of us-central1"), stale.get(1));
+    // the late pin-serve did not switch failover off: the incident drains us-central1
+    List<String> us = new ArrayList<>();
+    Setting last = null;
+    for (Simulation.Row row : outcome.rows()) {
+      Setting s = row.config().setting(US);
+      if (!s.equals(last)) {
+        us.add(Simulation.clockText(row.offset()) + " " + s.display());
+        last = s;
+      }
+    }
+    assertEquals(
+        List.of("+00:00 100", "+08:00 0", "+19:00 10", "+21:00 25", "+23:00 50", "+25:00 100"), us);
+  }
+
+  @Test
   void simulate_unknownScenario_exits2AndSaysWhatExists() {
     Run r = failoverctl("simulate", "no-such-thing");
     assertEquals(2, r.exit());
     assertEquals(
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
             + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry, alert-storm,"
-            + " rolling-deploy, late-deliveries, drill-aborted\n",
+            + " rolling-deploy, late-deliveries, drill-aborted, reordered-commands\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }
 

@@ -125,6 +125,16 @@ public record Situation(Map<Region, RegionMemory> regions) {
               + ") already set the pin in "
               + e.region());
     }
+    Optional<LastCommand> last = before.lastCommand();
+    if (last.isPresent() && last.get().at().isAfter(e.at())) {
+      return stale(
+          e.action().wire()
+              + " issued at "
+              + e.at()
+              + " is older than "
+              + last.get().describe(e.region()));
+    }
+    LastCommand mark = new LastCommand(e.eventId(), e.action().wire(), e.actor(), e.at());
     Optional<Pin> next =
         switch (e.action()) {
           case DRAIN -> Optional.of(pin(e, Pin.Kind.DRAIN));
@@ -138,11 +148,16 @@ public record Situation(Map<Region, RegionMemory> regions) {
           case UNPIN -> Optional.empty();
         };
     if (next.equals(current)) {
-      return unchanged(e.action().wire() + " changes nothing in " + e.region());
+      // nothing to pin or unpin, but the operator's word is remembered: an older command that
+      // arrives later must not undo it
+      return new Change(
+          with(e.region(), before.withLastCommand(mark)),
+          ControllerMemory.Effect.CHANGED,
+          e.action().wire() + " changes no pin in " + e.region() + "; remembered as the last word");
     }
     return changed(
         e.region(),
-        before.withPin(next),
+        before.withPin(next).withLastCommand(mark),
         e.action().wire() + " by " + e.actor() + " in " + e.region());
   }
 

@@ -87,7 +87,11 @@ public record Scenario(
   public record BuildStep(Duration at, Region region, String buildId, BuildStatus status)
       implements Step {}
 
-  /** An operator publishes a command. */
+  /**
+   * An operator's command, delivered at {@code at}; issued at {@code issuedAt} (an offset from the
+   * start; default: when delivered), so that a scenario can deliver a command late, after a newer
+   * one.
+   */
   public record CommandStep(
       Duration at,
       Region region,
@@ -95,7 +99,8 @@ public record Scenario(
       String actor,
       String reason,
       Optional<Duration> ttl,
-      boolean breakGlass)
+      boolean breakGlass,
+      Optional<Duration> issuedAt)
       implements Step {}
 
   /**

@@ -109,6 +109,64 @@ class ControllerMemoryTest {
     assertTrue(pinned.record(restore).memory().region(US).pin().isEmpty());
   }
 
+  private static CommandEvent command(
+      String id, CommandEvent.Action action, long issuedMin, Optional<Duration> ttl) {
+    return new CommandEvent(id, US, action, "bob", "why", ttl, false, min(issuedMin));
+  }
+
+  @Test
+  void drainThenRestore_theDrainRedeliveredAfterTheRestore_isStale_theOperatorsLastWordWins() {
+    // the drain's first delivery failed before it was recorded; the restore came first
+    CommandEvent drain =
+        command("c1", CommandEvent.Action.DRAIN, 0, Optional.of(Duration.ofHours(72)));
+    CommandEvent restore = command("c2", CommandEvent.Action.RESTORE, 5, Optional.empty());
+    ControllerMemory.Recorded restored = ControllerMemory.empty().record(restore);
+    assertEquals(
+        Effect.CHANGED, restored.effect(), "the restore is remembered, though no pin changed");
+    ControllerMemory.Recorded late = restored.memory().record(drain);
+    assertEquals(Effect.STALE, late.effect());
+    assertEquals(
+        "drain issued at 2026-11-01T12:00:00Z is older than the restore of us-central1 by bob at"
+            + " 2026-11-01T12:05:00Z (command c2)",
+        late.detail());
+    assertTrue(late.memory().region(US).pin().isEmpty(), "no 72-hour drain");
+  }
+
+  @Test
+  void pinServeThenUnpin_thePinServeRedeliveredLater_isStale_failoverStaysOn() {
+    CommandEvent serve =
+        command("c1", CommandEvent.Action.PIN_SERVE, 0, Optional.of(Duration.ofHours(2)));
+    CommandEvent unpin = command("c2", CommandEvent.Action.UNPIN, 5, Optional.empty());
+    ControllerMemory m = ControllerMemory.empty().record(serve).memory().record(unpin).memory();
+    CommandEvent again =
+        new CommandEvent(
+            "c1-republished",
+            US,
+            CommandEvent.Action.PIN_SERVE,
+            "bob",
+            "why",
+            Optional.of(Duration.ofHours(2)),
+            false,
+            min(0));
+    assertEquals(Effect.STALE, m.record(again).effect());
+    assertTrue(m.record(again).memory().region(US).pin().isEmpty());
+  }
+
+  @Test
+  void aNewerCommandAfterARestore_isApplied() {
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(command("c1", CommandEvent.Action.RESTORE, 5, Optional.empty()))
+            .memory();
+    ControllerMemory.Recorded drain =
+        m.record(command("c2", CommandEvent.Action.DRAIN, 6, Optional.of(Duration.ofHours(1))));
+    assertEquals(Effect.CHANGED, drain.effect());
+    assertEquals(Pin.Kind.DRAIN, drain.memory().region(US).pin().orElseThrow().kind());
+    assertEquals(
+        new LastCommand("c2", "drain", "bob", min(6)),
+        drain.memory().region(US).lastCommand().orElseThrow());
+  }
+
   @Test
   void record_olderCommandThanThePin_isStale() {
     CommandEvent drain =

@@ -8,6 +8,7 @@ import dev.failover.core.domain.BuildState;
 import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Incident;
+import dev.failover.core.domain.LastCommand;
 import dev.failover.core.domain.Ledger;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
@@ -104,6 +105,16 @@ public final class MemoryJson {
               j.addProperty("expires_at", p.expiresAt().toString());
               j.addProperty("break_glass", p.breakGlass());
               o.add("pin", j);
+            });
+    rm.lastCommand()
+        .ifPresent(
+            c -> {
+              JsonObject j = new JsonObject();
+              j.addProperty("command_id", c.commandId());
+              j.addProperty("action", c.action());
+              j.addProperty("actor", c.actor());
+              j.addProperty("at", c.at().toString());
+              o.add("last_command", j);
             });
     RegionState s = rm.state();
     JsonObject st = new JsonObject();
@@ -218,7 +229,16 @@ public final class MemoryJson {
             Instant.parse(s.string("since")),
             s.integer("flap_count"),
             s.optString("last_restore_at").map(Instant::parse));
-    return new RegionMemory(incidents, build, pin, state);
+    Optional<LastCommand> last =
+        o.optObject("last_command")
+            .map(
+                c ->
+                    new LastCommand(
+                        c.string("command_id"),
+                        c.string("action"),
+                        c.string("actor"),
+                        Instant.parse(c.string("at"))));
+    return new RegionMemory(incidents, build, pin, state, last);
   }
 
   private static JsonObject write(PendingWrite w) {

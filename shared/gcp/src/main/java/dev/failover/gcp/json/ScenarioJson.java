@@ -27,10 +27,14 @@ import java.util.Optional;
  *                                "state": "open", "copies": 1}},
  *    {"at": "PT4M", "build":    {"region": "us-central1", "id": "b-1", "status": "WORKING"}},
  *    {"at": "PT5M", "command":  {"action": "drain", "region": "us-central1", "reason": "...",
- *                                "ttl": "PT30M", "requested_by": "alice", "break_glass": false}},
+ *                                "ttl": "PT30M", "requested_by": "alice", "break_glass": false,
+ *                                "issued_at": "PT1M"}},
  *    {"at": "PT6M", "redeliver": {"index": 1}}
  *  ]}
  * }</pre>
+ *
+ * <p>A command's {@code issued_at} (an offset, default: its {@code at}) lets a scenario deliver a
+ * command after a newer one, as Pub/Sub does after a failed delivery.
  */
 public final class ScenarioJson {
   private ScenarioJson() {}
@@ -131,8 +135,9 @@ public final class ScenarioJson {
     Optional<Duration> ttl = c.optDuration("ttl");
     String actor = c.optString("requested_by").orElse("operator@example.com");
     boolean breakGlass = c.optBool("break_glass").orElse(false);
+    Optional<Duration> issuedAt = c.optDuration("issued_at");
     c.noOtherFields();
-    return new Scenario.CommandStep(at, r, action, actor, reason, ttl, breakGlass);
+    return new Scenario.CommandStep(at, r, action, actor, reason, ttl, breakGlass, issuedAt);
   }
 
   private static Region region(Strict o) {
