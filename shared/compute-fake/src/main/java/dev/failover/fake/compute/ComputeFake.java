@@ -74,7 +74,7 @@ public final class ComputeFake implements AutoCloseable {
       JsonObject after,
       Instant at) {}
 
-  private record Fault(int status, String message, Duration delay) {}
+  private record Fault(int status, String message, Duration delay, String reason) {}
 
   private record Operation(
       String name, String project, String targetLink, int pollsLeft, Optional<Fault> failure) {}
@@ -91,6 +91,7 @@ public final class ComputeFake implements AutoCloseable {
   private final Map<Call, Integer> counts = new EnumMap<>(Call.class);
   private final List<Write> writes = new ArrayList<>();
   private int racesPending;
+  private int faultsServed;
   private java.util.concurrent.CountDownLatch heldGets;
   private int getsToHold;
   private int operationPolls;
@@ -192,12 +193,20 @@ public final class ComputeFake implements AutoCloseable {
 
   /** The next {@code call} answers {@code status} (e.g. 429, 503, 412) instead of being served. */
   public synchronized void failNext(Call call, int status, String message) {
-    faults.get(call).addLast(new Fault(status, message, Duration.ZERO));
+    failNext(call, status, message, reason(status));
+  }
+
+  /**
+   * The next {@code call} answers {@code status} with this error reason ({@code error.errors[0]
+   * .reason}: {@code rateLimitExceeded}, {@code resourceNotReady}, {@code forbidden}, ...).
+   */
+  public synchronized void failNext(Call call, int status, String message, String reason) {
+    faults.get(call).addLast(new Fault(status, message, Duration.ZERO, reason));
   }
 
   /** The next {@code call} is served after {@code delay}. */
   public synchronized void delayNext(Call call, Duration delay) {
-    faults.get(call).addLast(new Fault(0, "", delay));
+    faults.get(call).addLast(new Fault(0, "", delay, ""));
   }
 
   /** Just before each of the next {@code n} PATCHes, another writer changes the resource. */
@@ -221,7 +230,7 @@ public final class ComputeFake implements AutoCloseable {
 
   /** The next write's operation ends DONE with this HTTP error, and the write is not applied. */
   public synchronized void failNextOperation(int status, String message) {
-    operationFailures.addLast(new Fault(status, message, Duration.ZERO));
+    operationFailures.addLast(new Fault(status, message, Duration.ZERO, reason(status)));
   }
 
   public synchronized List<Write> writes() {
@@ -230,6 +239,14 @@ public final class ComputeFake implements AutoCloseable {
 
   public synchronized int count(Call call) {
     return counts.get(call);
+  }
+
+  /**
+   * How many injected faults were served (failed calls, races, failed operations): a fault test
+   * asserts that its fault fired.
+   */
+  public synchronized int faultsServed() {
+    return faultsServed;
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------
@@ -296,7 +313,10 @@ public final class ComputeFake implements AutoCloseable {
       }
     }
     if (f != null && f.status() != 0) {
-      send(ex, error(f.status(), f.message(), reason(f.status())));
+      synchronized (this) {
+        faultsServed++;
+      }
+      send(ex, error(f.status(), f.message(), f.reason()));
       return;
     }
     send(ex, handler.serve());
@@ -318,6 +338,7 @@ public final class ComputeFake implements AutoCloseable {
     }
     if (racesPending > 0) {
       racesPending--;
+      faultsServed++;
       current.addProperty("fingerprint", nextFingerprint());
     }
     JsonObject patch;
@@ -346,6 +367,9 @@ public final class ComputeFake implements AutoCloseable {
     String opName = "operation-" + System.currentTimeMillis() + "-" + (sequence++);
     String targetLink = current.get("selfLink").getAsString();
     Fault failure = operationFailures.pollFirst();
+    if (failure != null) {
+      faultsServed++;
+    }
     if (failure == null) {
       String before = current.get("fingerprint").getAsString();
       after.addProperty("fingerprint", nextFingerprint());

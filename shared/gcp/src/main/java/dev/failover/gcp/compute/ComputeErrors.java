@@ -26,7 +26,44 @@ final class ComputeErrors {
           StatusCode.Code.INTERNAL,
           StatusCode.Code.UNKNOWN);
 
+  /**
+   * Error reasons ({@code error.errors[].reason}) a later attempt may not meet, whatever the HTTP
+   * status: Compute answers 403 for a rate limit and 400 for a resource still being changed.
+   */
+  private static final Set<String> TRANSIENT_REASONS =
+      Set.of(
+          "rateLimitExceeded",
+          "userRateLimitExceeded",
+          "quotaExceeded",
+          "resourceNotReady",
+          "backendError",
+          "internalError");
+
   private ComputeErrors() {}
+
+  /** The reasons of the API's JSON error body ({@code error.errors[].reason}). */
+  static Set<String> reasons(ApiException api) {
+    Set<String> out = new java.util.TreeSet<>();
+    if (api.getCause() instanceof com.google.api.client.http.HttpResponseException h
+        && h.getContent() != null) {
+      try {
+        com.google.gson.JsonObject error =
+            com.google.gson.JsonParser.parseString(h.getContent())
+                .getAsJsonObject()
+                .getAsJsonObject("error");
+        if (error != null && error.has("errors")) {
+          for (com.google.gson.JsonElement e : error.getAsJsonArray("errors")) {
+            if (e.isJsonObject() && e.getAsJsonObject().has("reason")) {
+              out.add(e.getAsJsonObject().get("reason").getAsString());
+            }
+          }
+        }
+      } catch (RuntimeException notJson) {
+        // no reasons to read
+      }
+    }
+    return out;
+  }
 
   /**
    * The API's own error message (from the JSON body: {@code error.message}), which names the field
@@ -61,7 +98,9 @@ final class ComputeErrors {
       if (http == 412) {
         return new StaleFingerprintException(detail, api);
       }
-      if (TRANSIENT.contains(api.getStatusCode().getCode())) {
+      Set<String> reasons = reasons(api);
+      if (TRANSIENT.contains(api.getStatusCode().getCode())
+          || reasons.stream().anyMatch(TRANSIENT_REASONS::contains)) {
         return new TransientException(detail, api);
       }
       return new PermanentException(detail, api);

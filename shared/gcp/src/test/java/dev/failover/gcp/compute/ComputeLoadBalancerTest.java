@@ -201,6 +201,27 @@ class ComputeLoadBalancerTest {
     }
 
     @Test
+    void apply_rateLimitAs403_orResourceNotReadyAs400_isTransient_byItsReason() {
+      LoadBalancer.Observed o = lb.read();
+      fake.failNext(Call.PATCH, 403, "Rate Limit Exceeded", "rateLimitExceeded");
+      assertThrows(
+          TransientException.class,
+          () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of()));
+      LoadBalancer.Observed o2 = lb.read();
+      fake.failNext(Call.PATCH, 400, "The resource 'app-url-map' is not ready", "resourceNotReady");
+      assertThrows(
+          TransientException.class,
+          () -> lb.apply(weights(0, 100, 100), o2.fingerprint(), Map.of()));
+      LoadBalancer.Observed o3 = lb.read();
+      fake.failNext(Call.PATCH, 403, "Required 'compute.urlMaps.update' permission", "forbidden");
+      assertThrows(
+          dev.failover.core.port.PermanentException.class,
+          () -> lb.apply(weights(0, 100, 100), o3.fingerprint(), Map.of()));
+      assertEquals(3, fake.faultsServed());
+      assertEquals(0, fake.writes().size());
+    }
+
+    @Test
     void apply_throttledOrUnavailable_isTransient() {
       LoadBalancer.Observed o = lb.read();
       fake.failNext(Call.PATCH, 429, "Rate Limit Exceeded");
