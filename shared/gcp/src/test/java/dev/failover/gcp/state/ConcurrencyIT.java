@@ -226,16 +226,12 @@ class ConcurrencyIT {
             .map(AuditRecord::message)
             .toList(),
         "our own concurrent writes are never drift");
-    assertEquals(
-        s.situation(), p.situation(), "no update lost: the memory ends as after a serial run");
-    // every delivery is known (an event that changed nothing is kept in the ledger only, and which
-    // of two equal notifications changed the memory depends on who came first)
-    for (ControllerEvent e : events) {
-      assertEquals(
-          ControllerMemory.Effect.DUPLICATE,
-          parallel.store().record(e).effect(),
-          "event " + e.eventId() + " is recorded");
-    }
+    // counted from what was observed, reported, then required: the CI gate sums these
+    long unknown =
+        events.stream()
+            .filter(e -> parallel.store().record(e).effect() != ControllerMemory.Effect.DUPLICATE)
+            .count();
+    long lost = unknown + (s.situation().equals(p.situation()) ? 0 : 1);
     long applied =
         parallel.audit().records().stream()
             .filter(
@@ -245,9 +241,15 @@ class ConcurrencyIT {
             .map(AuditRecord::recordId)
             .distinct()
             .count();
-    assertEquals(parallel.fake().writes().size(), applied, "every write has one applied record");
-    Reliability.count("updates_lost", 0);
-    Reliability.count("unaudited_writes", parallel.fake().writes().size() - applied);
+    long unaudited = Math.abs(parallel.fake().writes().size() - applied);
+    Reliability.count("updates_lost", lost);
+    Reliability.count("unaudited_writes", unaudited);
+    // every delivery is known (an event that changed nothing is kept in the ledger only, and which
+    // of two equal notifications changed the memory depends on who came first)
+    assertEquals(0, unknown, "every delivery is recorded");
+    assertEquals(
+        s.situation(), p.situation(), "no update lost: the memory ends as after a serial run");
+    assertEquals(0, unaudited, "every write has one applied record");
     Reliability.count("scenarios_passed", 1);
     System.out.println(
         "concurrency: "
