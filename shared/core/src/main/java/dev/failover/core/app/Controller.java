@@ -124,7 +124,8 @@ public final class Controller {
     ControllerMemory.Recorded recorded = store.record(event);
     List<AuditRecord> records = new ArrayList<>();
     if (recorded.effect() == ControllerMemory.Effect.DUPLICATE
-        || recorded.effect() == ControllerMemory.Effect.STALE) {
+        || recorded.effect() == ControllerMemory.Effect.STALE
+        || recorded.effect() == ControllerMemory.Effect.REFUSED) {
       String effect = recorded.effect().name().toLowerCase(Locale.ROOT);
       records.add(audited(make.input(Kind.IGNORED, effect + ": " + recorded.detail())));
     }

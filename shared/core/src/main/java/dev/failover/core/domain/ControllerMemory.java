@@ -68,7 +68,9 @@ public record ControllerMemory(Situation situation, Bookkeeping books) {
     /** The event repeats what is known (a renotification). */
     UNCHANGED,
     /** The event is older than what is known and was not applied. */
-    STALE
+    STALE,
+    /** The event was not applied, to keep the memory within its bounds. */
+    REFUSED
   }
 
   /** Records {@code event}. Pure: returns the new memory and what happened. */

@@ -5,8 +5,10 @@ import dev.failover.core.domain.ControllerEvent.CommandEvent;
 import dev.failover.core.domain.ControllerEvent.IncidentEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,6 +24,16 @@ import java.util.TreeMap;
  * @param regions memory per region (a region never mentioned has {@link RegionMemory#empty})
  */
 public record Situation(Map<Region, RegionMemory> regions) {
+
+  /**
+   * Open incidents kept per region; more are refused (the region is wanted out already). With ids
+   * and policy names capped at 256 and 512 characters, this keeps a forged flood of opens far below
+   * the store's document limit.
+   */
+  public static final int MAX_OPEN_INCIDENTS = 32;
+
+  /** Incidents kept per region, open and recently closed; the oldest closed make room. */
+  public static final int MAX_INCIDENTS = 64;
 
   public Situation {
     regions = Collections.unmodifiableMap(new TreeMap<>(regions));
@@ -75,6 +87,20 @@ public record Situation(Map<Region, RegionMemory> regions) {
     Incident known = before.incidents().get(e.incidentId());
     Incident next;
     if (known == null) {
+      long open = before.incidents().values().stream().filter(Incident::isOpen).count();
+      if (e.opens() && open >= MAX_OPEN_INCIDENTS) {
+        return new Change(
+            this,
+            ControllerMemory.Effect.REFUSED,
+            "incident "
+                + e.incidentId()
+                + " not kept: "
+                + e.region()
+                + " already has "
+                + open
+                + " open incidents, the most the controller keeps per region (the region is wanted"
+                + " out already)");
+      }
       next = new Incident(e.incidentId(), e.policy(), e.startedAt(), e.endedAt());
     } else if (!known.isOpen()) {
       String detail = "incident " + e.incidentId() + " already closed at " + known.endedAt().get();
@@ -86,11 +112,48 @@ public record Situation(Map<Region, RegionMemory> regions) {
     }
     Map<String, Incident> incidents = new HashMap<>(before.incidents());
     incidents.put(next.id(), next);
+    List<String> dropped = dropOldestClosed(incidents);
     String what = next.isOpen() ? "opened" : "closed";
     return changed(
         e.region(),
         before.withIncidents(incidents),
-        "incident " + e.incidentId() + " (" + e.policy() + ") " + what + " in " + e.region());
+        "incident "
+            + e.incidentId()
+            + " ("
+            + e.policy()
+            + ") "
+            + what
+            + " in "
+            + e.region()
+            + (dropped.isEmpty()
+                ? ""
+                : "; forgot the oldest closed incident(s) "
+                    + dropped
+                    + " to keep "
+                    + MAX_INCIDENTS));
+  }
+
+  /** Drops the earliest-closed incidents until at most {@link #MAX_INCIDENTS} remain. */
+  private static List<String> dropOldestClosed(Map<String, Incident> incidents) {
+    List<String> dropped = new ArrayList<>();
+    if (incidents.size() <= MAX_INCIDENTS) {
+      return dropped;
+    }
+    List<Incident> closed =
+        incidents.values().stream()
+            .filter(i -> !i.isOpen())
+            .sorted(
+                java.util.Comparator.comparing((Incident i) -> i.endedAt().orElseThrow())
+                    .thenComparing(Incident::id))
+            .toList();
+    for (Incident i : closed) {
+      if (incidents.size() <= MAX_INCIDENTS) {
+        break;
+      }
+      incidents.remove(i.id());
+      dropped.add(i.id());
+    }
+    return dropped;
   }
 
   private Change recordBuild(RegionMemory before, BuildEvent e) {

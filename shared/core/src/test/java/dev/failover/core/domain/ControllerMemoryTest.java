@@ -213,6 +213,35 @@ class ControllerMemoryTest {
   }
 
   @Test
+  void openIncidentsBeyondTheCap_areRefused_theMemoryStaysBounded() {
+    ControllerMemory m = ControllerMemory.empty();
+    for (int i = 0; i < Situation.MAX_OPEN_INCIDENTS; i++) {
+      m = m.record(open("m" + i, "i" + i, 0)).memory();
+    }
+    ControllerMemory.Recorded over = m.record(open("m-over", "i-over", 1));
+    assertEquals(Effect.REFUSED, over.effect());
+    assertEquals(
+        "incident i-over not kept: us-central1 already has 32 open incidents, the most the"
+            + " controller keeps per region (the region is wanted out already)",
+        over.detail());
+    assertEquals(m.situation(), over.memory().situation());
+    assertTrue(over.memory().seen("m-over"), "a redelivery is recognised as a duplicate");
+  }
+
+  @Test
+  void beyondTheKeptIncidents_theOldestClosedAreForgotten() {
+    ControllerMemory m = ControllerMemory.empty();
+    for (int i = 0; i < Situation.MAX_INCIDENTS; i++) {
+      m = m.record(close("c" + i, "i" + i, 0, i + 1)).memory();
+    }
+    ControllerMemory.Recorded next = m.record(open("m-new", "i-new", 100));
+    assertEquals(Effect.CHANGED, next.effect());
+    assertTrue(next.detail().endsWith("forgot the oldest closed incident(s) [i0] to keep 64"));
+    assertEquals(Situation.MAX_INCIDENTS, next.memory().region(US).incidents().size());
+    assertFalse(next.memory().region(US).incidents().containsKey("i0"));
+  }
+
+  @Test
   void record_keepsOnlyTheLastEventIds() {
     ControllerMemory m = ControllerMemory.empty();
     for (int i = 0; i < Ledger.EVENT_ID_WINDOW + 5; i++) {
