@@ -37,7 +37,8 @@ final class SimulateCommand implements Callable<Integer> {
           "rolling-deploy",
           "late-deliveries",
           "drill-aborted",
-          "reordered-commands");
+          "reordered-commands",
+          "lost-close");
 
   @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "regional-outage")
   String scenario;

@@ -137,6 +137,35 @@ class SimulationTest {
   }
 
   @Test
+  void lostClose_theRegionIsBackAtFullAfterHealthRecovers_withNoCloseEverSent() throws Exception {
+    var outcome =
+        new Simulation(
+                SimulateCommand.load("lost-close"),
+                new dev.failover.core.testing.RecordingAuditSink(),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .run();
+    List<String> us = new ArrayList<>();
+    Setting last = null;
+    for (Simulation.Row row : outcome.rows()) {
+      Setting s = row.config().setting(US);
+      if (!s.equals(last)) {
+        us.add(Simulation.clockText(row.offset()) + " " + s.display());
+        last = s;
+      }
+    }
+    // opened at +3, healthy from +20; stale two hours after the open
+    assertEquals(
+        List.of("+00:00 100", "+03:00 0", "+123:00 10", "+125:00 25", "+127:00 50", "+129:00 100"),
+        us);
+    assertEquals(
+        List.of("stale_incident"),
+        outcome.records().stream()
+            .filter(r -> r.kind() == dev.failover.core.audit.AuditRecord.Kind.EXPIRED)
+            .map(r -> r.rule().orElse(""))
+            .toList());
+  }
+
+  @Test
   void reorderedCommands_theOperatorsLastWordWins_andFailoverStaysOn() throws Exception {
     var outcome =
         new Simulation(
@@ -178,7 +207,7 @@ class SimulationTest {
     assertEquals(
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
             + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry, alert-storm,"
-            + " rolling-deploy, late-deliveries, drill-aborted, reordered-commands\n",
+            + " rolling-deploy, late-deliveries, drill-aborted, reordered-commands, lost-close\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }
 

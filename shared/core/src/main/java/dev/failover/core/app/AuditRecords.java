@@ -6,6 +6,8 @@ import dev.failover.core.audit.AuditRecord.LoadBalancerRef;
 import dev.failover.core.audit.AuditRecord.Outcome;
 import dev.failover.core.audit.AuditRecord.RegionChange;
 import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.Health;
+import dev.failover.core.domain.Incident;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
@@ -105,6 +107,70 @@ final class AuditRecords {
             + " (command "
             + pin.commandId()
             + ")");
+  }
+
+  /**
+   * An open incident that had no close for {@code staleAfter}, in a region healthy for the restore
+   * hold: closed now ({@code expired}, rule stale_incident).
+   */
+  AuditRecord staleIncidentExpired(
+      Region region, Incident i, Health h, java.time.Duration staleAfter) {
+    return skipped(
+        AuditRecord.recordId(i.id(), Kind.EXPIRED, "stale/" + region.name()),
+        Kind.EXPIRED,
+        ctx.trigger(),
+        ref(Optional.empty(), Optional.empty()),
+        List.of(),
+        Optional.of("stale_incident"),
+        Optional.empty(),
+        "incident "
+            + i.id()
+            + " ("
+            + i.policy()
+            + ") in "
+            + region
+            + " opened at "
+            + i.startedAt()
+            + " and had no close for "
+            + staleAfter
+            + "; health has said HEALTHY since "
+            + h.since()
+            + ", so it no longer wants "
+            + region
+            + " out (its close was probably lost)");
+  }
+
+  /**
+   * An open incident that had no close for {@code staleAfter}, in a region without health data: it
+   * keeps the region out ({@code page}, rule stale_incident_no_data).
+   */
+  AuditRecord staleIncidentNoData(Region region, Incident i, java.time.Duration staleAfter) {
+    return skipped(
+        AuditRecord.recordId(i.id(), Kind.PAGE, "stale_incident_no_data/" + region.name()),
+        Kind.PAGE,
+        ctx.trigger(),
+        ref(Optional.empty(), Optional.empty()),
+        List.of(),
+        Optional.of("stale_incident_no_data"),
+        Optional.empty(),
+        "incident "
+            + i.id()
+            + " ("
+            + i.policy()
+            + ") in "
+            + region
+            + " opened at "
+            + i.startedAt()
+            + " and had no close for "
+            + staleAfter
+            + ", and there is no health data for "
+            + region
+            + ": it keeps "
+            + region
+            + " out. If the incident is over, close it in Cloud Monitoring, or keep "
+            + region
+            + " in with failoverctl pin-serve "
+            + region);
   }
 
   // ---- the write protocol

@@ -5,6 +5,7 @@ import dev.failover.core.audit.AuditRecord.Kind;
 import dev.failover.core.audit.AuditRecord.Trigger;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Policy;
@@ -184,6 +185,7 @@ public final class Controller {
     ControllerMemory stored = pruned.memory();
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
+      Map<Region, Health> health = healthSource.observe(now);
       Basis basis = new Basis(attempt == 1 ? stored : prune.apply(store.load()), prune);
       boolean settled = basis.memory().books().writes().pending().isEmpty();
       basis = recoverInterrupted(basis, observed, make, records);
@@ -193,10 +195,16 @@ public final class Controller {
       if (attempt == 1) {
         basis = checkPropagation(basis, make, records);
       }
-      Plan plan = plan(basis.memory(), observed, now);
+      StaleIncidents.Found stale = staleIncidents(basis, health, make);
+      if (attempt == 1) {
+        stale.records().forEach(r -> records.add(audited(r)));
+      }
+      basis = basis.then(stale.close());
+      Plan plan = plan(basis.memory(), observed, health, now);
       basis = basis.then(DrillGate.endAborted(plan, now));
       if (!plan.changesLoadBalancer()) {
-        Notices.Noticed n = notices(basis, plan, observed, Optional.empty(), make, records);
+        Notices.Noticed n =
+            notices(basis, plan, stale.notices(), observed, Optional.empty(), make, records);
         remember(basis, plan, Optional.empty(), n);
         return new Result(Optional.empty(), Optional.of(plan), false, records);
       }
@@ -207,7 +215,8 @@ public final class Controller {
       }
       LoadBalancer.Written written = applied.get().written();
       Basis committed = new Basis(basis.memory(), UnaryOperator.identity());
-      Notices.Noticed n = notices(committed, plan, observed, Optional.of(written), make, records);
+      Notices.Noticed n =
+          notices(committed, plan, stale.notices(), observed, Optional.of(written), make, records);
       for (DrillGate.Step step : DrillGate.steps(basis.memory(), plan)) {
         records.add(audited(make.drillStep(step, observed, written)));
       }
@@ -275,14 +284,28 @@ public final class Controller {
         });
   }
 
+  private StaleIncidents.Found staleIncidents(
+      Basis basis, Map<Region, Health> health, AuditRecords make) {
+    return StaleIncidents.check(
+        basis.memory().situation(),
+        settings.topology().regionNames(),
+        health,
+        settings.policy(),
+        basis.memory().books().notices(),
+        make.now(),
+        make);
+  }
+
   private Notices.Noticed notices(
       Basis basis,
       Plan plan,
+      Map<String, String> standing,
       LoadBalancer.Observed observed,
       Optional<LoadBalancer.Written> written,
       AuditRecords make,
       List<AuditRecord> records) {
-    Notices.Noticed n = Notices.of(basis.memory().books().notices(), plan, observed, written, make);
+    Notices.Noticed n =
+        Notices.of(basis.memory().books().notices(), plan, standing, observed, written, make);
     n.records().forEach(r -> records.add(audited(r)));
     return n;
   }
@@ -358,13 +381,16 @@ public final class Controller {
 
   /** The planner's answer for this memory and load balancer, with health as it is now. */
   private Plan plan(ControllerMemory memory, LoadBalancer.Observed observed, Instant now) {
+    return plan(memory, observed, healthSource.observe(now), now);
+  }
+
+  private Plan plan(
+      ControllerMemory memory,
+      LoadBalancer.Observed observed,
+      Map<Region, Health> health,
+      Instant now) {
     return Planner.plan(
-        memory.situation(),
-        observed.config(),
-        settings.topology(),
-        settings.policy(),
-        healthSource.observe(now),
-        now);
+        memory.situation(), observed.config(), settings.topology(), settings.policy(), health, now);
   }
 
   private Map<Region, RegionState> states(ControllerMemory m) {

@@ -22,7 +22,10 @@ final class Notices {
 
   private static final String PAGE = "page";
 
-  /** What the notices become, and the records that announce what changed. */
+  /**
+   * What the notices become, and the records that announce what changed. {@code standing} are
+   * notices other steps keep (a stale incident without health data), audited by those steps.
+   */
   record Noticed(Map<String, String> notices, List<AuditRecord> records) {
     boolean changed(Map<String, String> previous) {
       return !notices.equals(previous);
@@ -32,10 +35,11 @@ final class Notices {
   static Noticed of(
       Map<String, String> previous,
       Plan plan,
+      Map<String, String> standing,
       LoadBalancer.Observed observed,
       Optional<LoadBalancer.Written> written,
       AuditRecords make) {
-    Map<String, String> current = new TreeMap<>();
+    Map<String, String> current = new TreeMap<>(standing);
     for (RegionDecision d : plan.holds()) {
       current.put(d.region().name(), d.rule().map(Rule::wire).orElse(d.action().wire()));
     }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param flapWindow a drain within this long of the previous restore counts as a flap (1 h)
  * @param maxRestoreHold the cap on the restore hold after flap doubling (1 h)
  * @param drainOnDeploy drain a region while a build deploys to it (false)
+ * @param incidentStaleAfter an open incident older than this, in a region health has said HEALTHY
+ *     for the restore hold, no longer wants its region out: its close was probably lost (2 h; must
+ *     exceed the alert policies' auto_close, 30 min in the shipped Terraform)
  */
 public record Policy(
     int minServingRegions,
@@ -29,7 +32,8 @@ public record Policy(
     Duration stepDwell,
     Duration flapWindow,
     Duration maxRestoreHold,
-    boolean drainOnDeploy) {
+    boolean drainOnDeploy,
+    Duration incidentStaleAfter) {
 
   public Policy {
     if (minServingRegions < 1) {
@@ -55,6 +59,12 @@ public record Policy(
               + restoreAfter
               + ")");
     }
+    Objects.requireNonNull(incidentStaleAfter, "incidentStaleAfter");
+    if (incidentStaleAfter.compareTo(MIN_INCIDENT_STALE_AFTER) <= 0) {
+      throw new IllegalArgumentException(
+          "incidentStaleAfter must exceed the alert policies' auto_close (PT30M), got "
+              + incidentStaleAfter);
+    }
     rampSteps = List.copyOf(Objects.requireNonNull(rampSteps, "rampSteps"));
     if (rampSteps.isEmpty() || rampSteps.get(rampSteps.size() - 1) != Topology.FULL) {
       throw new IllegalArgumentException("rampSteps must end at 100% (1000), got " + rampSteps);
@@ -68,6 +78,9 @@ public record Policy(
       previous = step;
     }
   }
+
+  /** The alert policies' auto_close in the shipped Terraform: an open incident lasts this long. */
+  public static final Duration MIN_INCIDENT_STALE_AFTER = Duration.ofMinutes(30);
 
   private static void requireNonNegative(Duration d, String name) {
     Objects.requireNonNull(d, name);
@@ -86,7 +99,8 @@ public record Policy(
         Duration.ofMinutes(2),
         Duration.ofHours(1),
         Duration.ofHours(1),
-        false);
+        false,
+        Duration.ofHours(2));
   }
 
   /**
@@ -111,7 +125,8 @@ public record Policy(
         stepDwell,
         flapWindow,
         maxRestoreHold,
-        value);
+        value,
+        incidentStaleAfter);
   }
 
   public Policy withMinServingRegions(int value) {
@@ -124,6 +139,7 @@ public record Policy(
         stepDwell,
         flapWindow,
         maxRestoreHold,
-        drainOnDeploy);
+        drainOnDeploy,
+        incidentStaleAfter);
   }
 }

@@ -5,17 +5,21 @@ import static dev.failover.core.testing.Fixtures.EU;
 import static dev.failover.core.testing.Fixtures.US;
 import static dev.failover.core.testing.Fixtures.min;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.audit.AuditRecord.Kind;
 import dev.failover.core.audit.AuditRecord.Outcome;
+import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
+import dev.failover.core.domain.Health;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
+import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.domain.Watch;
@@ -153,12 +157,13 @@ class PipelineStepsTest {
     @Test
     void aNewHold_isAuditedOnce_thenNotWhileItStands() {
       Plan p = plan(Optional.empty(), List.of(), held);
-      Notices.Noticed first = Notices.of(Map.of(), p, OBSERVED, Optional.empty(), MAKE);
+      Notices.Noticed first = Notices.of(Map.of(), p, Map.of(), OBSERVED, Optional.empty(), MAKE);
       assertEquals(Map.of("europe-west1", "max_drained_fraction"), first.notices());
       assertEquals(List.of(Kind.HOLD), first.records().stream().map(AuditRecord::kind).toList());
       assertTrue(first.changed(Map.of()));
 
-      Notices.Noticed again = Notices.of(first.notices(), p, OBSERVED, Optional.empty(), MAKE);
+      Notices.Noticed again =
+          Notices.of(first.notices(), p, Map.of(), OBSERVED, Optional.empty(), MAKE);
       assertEquals(List.of(), again.records());
       assertTrue(!again.changed(first.notices()));
     }
@@ -168,7 +173,12 @@ class PipelineStepsTest {
       Plan p = plan(Optional.of("every region is wanted out"), List.of(), held);
       Notices.Noticed n =
           Notices.of(
-              Map.of("europe-west1", "max_drained_fraction"), p, OBSERVED, Optional.empty(), MAKE);
+              Map.of("europe-west1", "max_drained_fraction"),
+              p,
+              Map.of(),
+              OBSERVED,
+              Optional.empty(),
+              MAKE);
       assertEquals(List.of(Kind.PAGE), n.records().stream().map(AuditRecord::kind).toList());
       assertEquals(Optional.of("all_regions_sick"), n.records().get(0).rule());
       assertEquals("every region is wanted out", n.records().get(0).message());
@@ -179,7 +189,12 @@ class PipelineStepsTest {
       Plan p = plan(Optional.empty(), List.of());
       Notices.Noticed n =
           Notices.of(
-              Map.of("europe-west1", "max_drained_fraction"), p, OBSERVED, Optional.empty(), MAKE);
+              Map.of("europe-west1", "max_drained_fraction"),
+              p,
+              Map.of(),
+              OBSERVED,
+              Optional.empty(),
+              MAKE);
       assertEquals(Map.of(), n.notices());
       assertEquals(List.of(), n.records());
     }
@@ -244,6 +259,69 @@ class PipelineStepsTest {
       ControllerMemory none =
           DrillGate.endAborted(plan(Optional.empty(), List.of()), NOW).apply(drilling);
       assertEquals(drilling, none);
+    }
+  }
+
+  @Nested
+  class Stale {
+    final Policy policy = Policy.defaults(); // incident_stale_after 2 h, restore after 5 min
+    final ControllerMemory open =
+        ControllerMemory.empty()
+            .record(
+                new ControllerEvent.IncidentEvent(
+                    "m1", US, "0.lost", "5xx us", min(0), Optional.empty()))
+            .memory();
+
+    StaleIncidents.Found check(Map<Region, Health> health, Instant now) {
+      return StaleIncidents.check(
+          open.situation(), TOPOLOGY.regionNames(), health, policy, Map.of(), now, MAKE);
+    }
+
+    @Test
+    void anIncidentOpenPastStaleAfter_inAHealthyRegion_isClosedAndAudited() {
+      var healthy = Map.of(US, new Health(Health.Status.HEALTHY, min(20)));
+      StaleIncidents.Found f = check(healthy, min(120));
+      assertEquals(List.of(Kind.EXPIRED), f.records().stream().map(AuditRecord::kind).toList());
+      assertEquals(Optional.of("stale_incident"), f.records().get(0).rule());
+      assertEquals(
+          "incident 0.lost (5xx us) in us-central1 opened at 2026-11-01T12:00:00Z and had no close"
+              + " for PT2H; health has said HEALTHY since 2026-11-01T12:20:00Z, so it no longer"
+              + " wants us-central1 out (its close was probably lost)",
+          f.records().get(0).message());
+      ControllerMemory closed = f.close().apply(open);
+      assertFalse(closed.region(US).hasOpenIncident());
+      assertEquals(Optional.of(min(120)), closed.region(US).incidents().get("0.lost").endedAt());
+    }
+
+    @Test
+    void notBeforeStaleAfter_norBeforeTheRestoreHoldOfHealth() {
+      var healthy = Map.of(US, new Health(Health.Status.HEALTHY, min(20)));
+      assertEquals(List.of(), check(healthy, min(119)).records());
+      var justHealthy = Map.of(US, new Health(Health.Status.HEALTHY, min(116)));
+      assertEquals(List.of(), check(justHealthy, min(120)).records(), "healthy for 4 min only");
+      var sick = Map.of(US, new Health(Health.Status.UNHEALTHY, min(20)));
+      StaleIncidents.Found f = check(sick, min(300));
+      assertEquals(List.of(), f.records());
+      assertEquals(open, f.close().apply(open), "an unhealthy region stays out, quietly");
+    }
+
+    @Test
+    void withoutHealthData_itStaysOut_andPagesOnce() {
+      StaleIncidents.Found first = check(Map.of(), min(120));
+      assertEquals(List.of(Kind.PAGE), first.records().stream().map(AuditRecord::kind).toList());
+      assertEquals(Optional.of("stale_incident_no_data"), first.records().get(0).rule());
+      assertEquals(open, first.close().apply(open));
+      StaleIncidents.Found again =
+          StaleIncidents.check(
+              open.situation(),
+              TOPOLOGY.regionNames(),
+              Map.of(),
+              policy,
+              first.notices(),
+              min(121),
+              MAKE);
+      assertEquals(List.of(), again.records(), "paged once while it stands");
+      assertEquals(first.notices(), again.notices());
     }
   }
 

@@ -212,7 +212,8 @@ class ValuesTest {
                     Duration.ofMinutes(2),
                     Duration.ofHours(1),
                     Duration.ofHours(1),
-                    false)));
+                    false,
+                    java.time.Duration.ofHours(2))));
   }
 
   @Test

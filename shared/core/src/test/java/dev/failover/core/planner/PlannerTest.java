@@ -219,7 +219,8 @@ class PlannerTest {
               Duration.ofMinutes(2),
               Duration.ofHours(1),
               Duration.ofHours(1),
-              false);
+              false,
+              java.time.Duration.ofHours(2));
       ControllerMemory m =
           memory().incident(US, "inc-us", min(1)).incident(EU, "inc-eu", min(2)).build();
       Plan p = plan(t, m, p2, allHealthy(), min(3));

@@ -98,6 +98,7 @@ public final class ConfigJson {
     var flap = o.optDuration("flap_window").orElse(d.flapWindow());
     var maxHold = o.optDuration("max_restore_hold").orElse(d.maxRestoreHold());
     boolean dod = o.optBool("drain_on_deploy").orElse(d.drainOnDeploy());
+    var staleAfter = o.optDuration("incident_stale_after").orElse(d.incidentStaleAfter());
     o.noOtherFields();
     List<Integer> ramp = steps.isEmpty() ? d.rampSteps() : steps;
     Policy policy =
@@ -113,7 +114,8 @@ public final class ConfigJson {
                     dwell,
                     flap,
                     maxHold,
-                    dod));
+                    dod,
+                    staleAfter));
     Oversight oversight =
         o.field("policy", () -> new Oversight(drift, driftTtl, verifyBelow, verifyWithin));
     return new Controls(policy, oversight);

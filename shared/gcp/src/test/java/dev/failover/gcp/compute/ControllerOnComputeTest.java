@@ -130,7 +130,8 @@ class ControllerOnComputeTest {
             Duration.ofMinutes(2),
             Duration.ofHours(1),
             Duration.ofHours(1),
-            false);
+            false,
+            java.time.Duration.ofHours(2));
     Controller a = controller(roomy);
     Controller b = controller(roomy);
     fake.holdGets(2); // both read the same fingerprint, so one PATCH must meet a 412

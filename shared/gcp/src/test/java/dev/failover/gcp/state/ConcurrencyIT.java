@@ -133,7 +133,8 @@ class ConcurrencyIT {
               Duration.ofMinutes(2),
               Duration.ofHours(1),
               Duration.ofHours(1),
-              false);
+              false,
+              java.time.Duration.ofHours(2));
       return new Controller(
           Controller.Settings.of(t, roomy, "test"),
           store,
