@@ -79,7 +79,10 @@ class FunctionsOverHttpTest {
     for (Region r : TOPOLOGY.regionNames()) {
       health.report(r, Health.Status.HEALTHY, Instant.now().minus(Duration.ofHours(1)));
     }
-    // the golden alert started in 2026-11; the test clock is the real one
+    // the golden alert started in 2026-11; the test clock is the real one. Health agrees with the
+    // alert: an incident that old in a healthy region would be closed as stale
+    // (incident_stale_after)
+    health.report(Region.of("us-central1"), Health.Status.UNHEALTHY, Instant.now());
     Env env =
         Env.embedded(
             TOPOLOGY,

@@ -20,6 +20,7 @@ import dev.failover.gcp.compute.UrlMapLoadBalancer;
 import dev.failover.gcp.embedded.FileHealthSource;
 import dev.failover.gcp.embedded.FileLoadBalancer;
 import dev.failover.gcp.embedded.FileStateStore;
+import dev.failover.gcp.health.MonitoringClients;
 import dev.failover.gcp.health.MonitoringHealthSource;
 import dev.failover.gcp.health.MonitoringTrafficSource;
 import dev.failover.gcp.intake.Intake;
@@ -193,7 +194,7 @@ public final class Components implements AutoCloseable {
       synchronized (created) {
         if (created.isEmpty()) {
           try {
-            created.add(MetricServiceClient.create());
+            created.add(MonitoringClients.create());
           } catch (IOException e) {
             throw new UncheckedIOException("could not create the Monitoring client", e);
           }

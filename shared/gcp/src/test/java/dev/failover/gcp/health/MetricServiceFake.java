@@ -16,6 +16,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -28,11 +29,25 @@ final class MetricServiceFake implements AutoCloseable {
   final List<ListTimeSeriesRequest> requests = new CopyOnWriteArrayList<>();
   volatile Function<ListTimeSeriesRequest, List<TimeSeries>> answer = r -> List.of();
   volatile Status failWith;
+
+  /** Take requests and never answer them (a Monitoring that hangs). */
+  volatile boolean hang;
+
   final MetricServiceClient client;
   private final Server server;
   private final ManagedChannel channel;
 
   MetricServiceFake() throws IOException {
+    this(MetricServiceSettings.newBuilder());
+  }
+
+  /** With the controller's deadlines on listTimeSeries (see {@link MonitoringClients}). */
+  static MetricServiceFake withDeadlines(Duration rpc, Duration total) throws IOException {
+    return new MetricServiceFake(
+        MonitoringClients.withDeadlines(MetricServiceSettings.newBuilder(), rpc, total));
+  }
+
+  private MetricServiceFake(MetricServiceSettings.Builder settings) throws IOException {
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
@@ -43,6 +58,9 @@ final class MetricServiceFake implements AutoCloseable {
                   public void listTimeSeries(
                       ListTimeSeriesRequest req, StreamObserver<ListTimeSeriesResponse> obs) {
                     requests.add(req);
+                    if (hang) {
+                      return;
+                    }
                     Status fail = failWith;
                     if (fail != null) {
                       obs.onError(fail.asRuntimeException());
@@ -60,7 +78,7 @@ final class MetricServiceFake implements AutoCloseable {
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     client =
         MetricServiceClient.create(
-            MetricServiceSettings.newBuilder()
+            settings
                 .setTransportChannelProvider(
                     FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
                 .setCredentialsProvider(NoCredentialsProvider.create())
