@@ -20,6 +20,11 @@ import java.util.Optional;
  * re-plans), operations polled every {@code pollDelay} ×1.5 for at most {@code operationTimeout}.
  * An {@code endpoint} such as {@code http://127.0.0.1:PORT} points them at a fake without
  * credentials.
+ *
+ * <p>The defaults keep one reconcile within half the functions' 120 s timeout: a GET (10 s), the
+ * Monitoring reads (10 s each for health and traffic, see {@code MonitoringClients}) and the
+ * write's operation (30 s). An operation that outlives its wait is not lost: its pending-write
+ * marker stays and the next reconcile finds whether it landed.
  */
 public final class ComputeClients {
 
@@ -31,7 +36,7 @@ public final class ComputeClients {
       Duration operationTimeout) {
     public static Settings defaults() {
       return new Settings(
-          Optional.empty(), Duration.ofSeconds(20), Duration.ofMillis(500), Duration.ofMinutes(2));
+          Optional.empty(), Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(30));
     }
 
     public static Settings fake(String endpoint) {
