@@ -30,7 +30,9 @@ public final class FileStateStore implements StateStore {
           ControllerMemory before = text.map(MemoryJson::decode).orElse(ControllerMemory.empty());
           Change<T> c = change.apply(before);
           Optional<String> next =
-              c.next().equals(before) ? Optional.empty() : Optional.of(MemoryJson.encode(c.next()));
+              c.next().equals(before)
+                  ? Optional.empty()
+                  : Optional.of(MemoryJson.encodeForStore(c.next()));
           return new JsonFile.Update<>(next, c.result());
         });
   }

@@ -18,6 +18,7 @@ import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Situation;
 import dev.failover.core.domain.Watch;
 import dev.failover.core.domain.Writes;
+import dev.failover.core.port.PermanentException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,30 @@ public final class MemoryJson {
   public static final int VERSION = 1;
 
   private MemoryJson() {}
+
+  /**
+   * The largest stored memory: well below Firestore's 1 MiB document limit (past which every write
+   * fails for good), so that a store refuses clearly first.
+   */
+  public static final int MAX_BYTES = 900 * 1024;
+
+  /**
+   * The memory as JSON for a store, refused with a {@link PermanentException} that says why when it
+   * passes {@link #MAX_BYTES} in UTF-8.
+   */
+  public static String encodeForStore(ControllerMemory m) {
+    String json = encode(m);
+    int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_BYTES) {
+      throw new PermanentException(
+          "the controller memory would be "
+              + bytes
+              + " bytes, more than the "
+              + MAX_BYTES
+              + " a store keeps (Firestore's document limit is 1 MiB); nothing was written");
+    }
+    return json;
+  }
 
   public static String encode(ControllerMemory m) {
     JsonObject o = new JsonObject();

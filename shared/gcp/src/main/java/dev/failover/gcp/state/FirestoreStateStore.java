@@ -168,7 +168,7 @@ public final class FirestoreStateStore implements StateStore {
           doc(),
           Map.of(
               "memory",
-              MemoryJson.encode(next),
+              MemoryJson.encodeForStore(next),
               "revision",
               1L,
               "updated_at",
@@ -178,7 +178,7 @@ public final class FirestoreStateStore implements StateStore {
       batch.update(
           doc(),
           Map.of(
-              "memory", MemoryJson.encode(next),
+              "memory", MemoryJson.encodeForStore(next),
               "revision", (revision == null ? 0 : revision) + 1,
               "updated_at", timestamp(clock.instant())),
           Precondition.updatedAt(snap.getUpdateTime()));

@@ -56,4 +56,39 @@ class MemoryJsonTest {
             + "\"recent_writes\":[],\"changes\":0,\"reconciled\":0,\"watches\":[]}";
     assertFalse(MemoryJson.decode(old).region(US).lastCommand().isPresent());
   }
+
+  @Test
+  void aMemoryPastTheStoreLimit_isRefusedClearly() {
+    // more regions than any load balancer has, each with its 64 kept incidents of long names:
+    // past the limit, which the caps keep a real memory far below
+    java.util.Map<dev.failover.core.domain.Region, dev.failover.core.domain.RegionMemory> regions =
+        new java.util.HashMap<>();
+    for (int r = 0; r < 20; r++) {
+      java.util.Map<String, dev.failover.core.domain.Incident> incidents =
+          new java.util.HashMap<>();
+      for (int i = 0; i < dev.failover.core.domain.Situation.MAX_INCIDENTS; i++) {
+        String id = String.format("%0256d", i);
+        incidents.put(
+            id,
+            new dev.failover.core.domain.Incident(id, "p".repeat(512), min(0), Optional.empty()));
+      }
+      regions.put(
+          dev.failover.core.domain.Region.of("region-" + (char) ('a' + r) + "1"),
+          dev.failover.core.domain.RegionMemory.empty().withIncidents(incidents));
+    }
+    ControllerMemory big =
+        new ControllerMemory(
+            new dev.failover.core.domain.Situation(regions),
+            dev.failover.core.domain.Bookkeeping.empty());
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.failover.core.port.PermanentException.class, () -> MemoryJson.encodeForStore(big));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("the controller memory would be "), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        MemoryJson.encode(big).length() > MemoryJson.MAX_BYTES);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        MemoryJson.encode(ControllerMemory.empty()),
+        MemoryJson.encodeForStore(ControllerMemory.empty()));
+  }
 }
