@@ -34,6 +34,20 @@ class SimulationTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /** The region's setting each time it changes, with the scenario time: "+03:00 0". */
+  static List<String> levels(Simulation.Outcome outcome, Region region) {
+    List<String> changes = new ArrayList<>();
+    Setting last = null;
+    for (Simulation.Row row : outcome.rows()) {
+      Setting s = row.config().setting(region);
+      if (!s.equals(last)) {
+        changes.add(Simulation.clockText(row.offset()) + " " + s.display());
+        last = s;
+      }
+    }
+    return changes;
+  }
+
   @Test
   void regionalOutage_drainsThenRampsBack10_25_50_100() throws Exception {
     var scenario = SimulateCommand.load("regional-outage");
@@ -43,15 +57,7 @@ class SimulationTest {
                 new dev.failover.core.testing.RecordingAuditSink(),
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
             .run();
-    List<String> changes = new ArrayList<>();
-    Setting last = null;
-    for (Simulation.Row row : outcome.rows()) {
-      Setting s = row.config().setting(US);
-      if (!s.equals(last)) {
-        changes.add(Simulation.clockText(row.offset()) + " " + s.display());
-        last = s;
-      }
-    }
+    List<String> changes = levels(outcome, US);
     assertEquals(
         List.of("+00:00 100", "+03:00 0", "+20:00 10", "+22:00 25", "+24:00 50", "+26:00 100"),
         changes);
@@ -144,15 +150,7 @@ class SimulationTest {
                 new dev.failover.core.testing.RecordingAuditSink(),
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
             .run();
-    List<String> us = new ArrayList<>();
-    Setting last = null;
-    for (Simulation.Row row : outcome.rows()) {
-      Setting s = row.config().setting(US);
-      if (!s.equals(last)) {
-        us.add(Simulation.clockText(row.offset()) + " " + s.display());
-        last = s;
-      }
-    }
+    List<String> us = levels(outcome, US);
     // opened at +3, healthy from +20; stale two hours after the open
     assertEquals(
         List.of("+00:00 100", "+03:00 0", "+123:00 10", "+125:00 25", "+127:00 50", "+129:00 100"),
@@ -187,15 +185,7 @@ class SimulationTest {
     assertTrue(stale.get(0).contains("is older than the restore of europe-west1"), stale.get(0));
     assertTrue(stale.get(1).contains("is older than the unpin of us-central1"), stale.get(1));
     // the late pin-serve did not switch failover off: the incident drains us-central1
-    List<String> us = new ArrayList<>();
-    Setting last = null;
-    for (Simulation.Row row : outcome.rows()) {
-      Setting s = row.config().setting(US);
-      if (!s.equals(last)) {
-        us.add(Simulation.clockText(row.offset()) + " " + s.display());
-        last = s;
-      }
-    }
+    List<String> us = levels(outcome, US);
     assertEquals(
         List.of("+00:00 100", "+08:00 0", "+19:00 10", "+21:00 25", "+23:00 50", "+25:00 100"), us);
   }

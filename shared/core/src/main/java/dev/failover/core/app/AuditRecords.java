@@ -123,21 +123,25 @@ final class AuditRecords {
         List.of(),
         Optional.of("stale_incident"),
         Optional.empty(),
-        "incident "
-            + i.id()
-            + " ("
-            + i.policy()
-            + ") in "
-            + region
-            + " opened at "
-            + i.startedAt()
-            + " and had no close for "
-            + staleAfter
+        stale(region, i, staleAfter)
             + "; health has said HEALTHY since "
             + h.since()
             + ", so it no longer wants "
             + region
             + " out (its close was probably lost)");
+  }
+
+  private static String stale(Region region, Incident i, java.time.Duration staleAfter) {
+    return "incident "
+        + i.id()
+        + " ("
+        + i.policy()
+        + ") in "
+        + region
+        + " opened at "
+        + i.startedAt()
+        + " and had no close for "
+        + staleAfter;
   }
 
   /**
@@ -153,16 +157,7 @@ final class AuditRecords {
         List.of(),
         Optional.of("stale_incident_no_data"),
         Optional.empty(),
-        "incident "
-            + i.id()
-            + " ("
-            + i.policy()
-            + ") in "
-            + region
-            + " opened at "
-            + i.startedAt()
-            + " and had no close for "
-            + staleAfter
+        stale(region, i, staleAfter)
             + ", and there is no health data for "
             + region
             + ": it keeps "
