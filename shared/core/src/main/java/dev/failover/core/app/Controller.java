@@ -172,9 +172,10 @@ public final class Controller {
   }
 
   /**
-   * One reconcile: expire pins, then per attempt read the load balancer, recover an interrupted
-   * write, detect drift, check propagation, plan, gate drills, and write or not; record the notices
-   * and remember the outcome. A stale fingerprint starts the next attempt from a fresh read.
+   * One reconcile: expire pins, then per attempt read the load balancer and health, recover an
+   * interrupted write, detect drift, check propagation, close stale incidents, plan, gate drills,
+   * and write or not; record the notices and remember the outcome. A stale fingerprint starts the
+   * next attempt from a fresh read.
    */
   private Result reconcile(AuditRecords make) {
     Instant now = make.now();

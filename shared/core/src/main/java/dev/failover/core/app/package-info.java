@@ -9,6 +9,8 @@
  *                   WriteProtocol.recover     interrupted writes past the grace: applied or failed
  *                   DriftCheck.detect         someone else changed the load balancer: adopt or revert
  *                   PropagationCheck.check    did traffic move after earlier writes? (first attempt)
+ *                   StaleIncidents.check      an incident open past incident_stale_after in a region
+ *                                             healthy for the restore hold is closed (its close was lost)
  *                   Planner.plan              the config wanted, with a decision per region
  *                   DrillGate.endAborted      drills the plan aborted end now
  *                   WriteProtocol.write       marker (+ the edits above) ─► intent ─► apply ─► outcome
@@ -39,7 +41,10 @@
  *       moved after a write, or did not in time</td></tr>
  *   <tr><td>drill</td><td>{@code DrillGate} (refused) and the controller after a write (started,
  *       aborted, ended)</td><td>each drill step</td></tr>
- *   <tr><td>expired</td><td>the controller</td><td>a pin ran out</td></tr>
+ *   <tr><td>expired</td><td>the controller; {@code StaleIncidents} (rule stale_incident)</td>
+ *       <td>a pin ran out; an incident's close was lost</td></tr>
+ *   <tr><td>page (stale_incident_no_data)</td><td>{@code StaleIncidents}</td><td>a stale incident
+ *       in a region without health data keeps it out</td></tr>
  *   <tr><td>ignored, rejected</td><td>the controller ({@code inputRecord}, and duplicates or
  *       stale events it records)</td><td>input that changes nothing or is invalid</td></tr>
  * </table>
