@@ -34,6 +34,15 @@ class SimulationTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /** Runs a shipped scenario with its timeline discarded. */
+  static Simulation.Outcome run(String scenario) throws java.io.IOException {
+    return new Simulation(
+            SimulateCommand.load(scenario),
+            new dev.failover.core.testing.RecordingAuditSink(),
+            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run();
+  }
+
   /** The region's setting each time it changes, with the scenario time: "+03:00 0". */
   static List<String> levels(Simulation.Outcome outcome, Region region) {
     List<String> changes = new ArrayList<>();
@@ -50,13 +59,7 @@ class SimulationTest {
 
   @Test
   void regionalOutage_drainsThenRampsBack10_25_50_100() throws Exception {
-    var scenario = SimulateCommand.load("regional-outage");
-    var outcome =
-        new Simulation(
-                scenario,
-                new dev.failover.core.testing.RecordingAuditSink(),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-            .run();
+    var outcome = run("regional-outage");
     List<String> changes = levels(outcome, US);
     assertEquals(
         List.of("+00:00 100", "+03:00 0", "+20:00 10", "+22:00 25", "+24:00 50", "+26:00 100"),
@@ -144,12 +147,7 @@ class SimulationTest {
 
   @Test
   void lostClose_theRegionIsBackAtFullAfterHealthRecovers_withNoCloseEverSent() throws Exception {
-    var outcome =
-        new Simulation(
-                SimulateCommand.load("lost-close"),
-                new dev.failover.core.testing.RecordingAuditSink(),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-            .run();
+    var outcome = run("lost-close");
     List<String> us = levels(outcome, US);
     // opened at +3, healthy from +20; stale two hours after the open
     assertEquals(
@@ -165,12 +163,7 @@ class SimulationTest {
 
   @Test
   void reorderedCommands_theOperatorsLastWordWins_andFailoverStaysOn() throws Exception {
-    var outcome =
-        new Simulation(
-                SimulateCommand.load("reordered-commands"),
-                new dev.failover.core.testing.RecordingAuditSink(),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-            .run();
+    var outcome = run("reordered-commands");
     Region eu = Region.of("europe-west1");
     // the drain issued before the restore, delivered after it, never drains europe-west1
     for (Simulation.Row row : outcome.rows()) {
