@@ -153,29 +153,7 @@ final class Simulation {
       Scenario.Step s, int index, Instant now, Map<String, Instant> openedAt) {
     String id = "sim-" + index;
     if (s instanceof Scenario.IncidentStep i) {
-      Instant started =
-          i.startedAt()
-              .map(o -> scenario.start().plus(o))
-              .orElseGet(() -> i.open() ? now : openedAt.getOrDefault(i.incidentId(), now));
-      openedAt.putIfAbsent(i.incidentId(), started);
-      String data =
-          Payloads.monitoringIncident(
-              scenario.topology(),
-              i.incidentId(),
-              i.policy(),
-              i.region(),
-              started,
-              i.open() ? Optional.empty() : Optional.of(now));
-      List<Delivery> out = new ArrayList<>();
-      for (int k = 0; k < i.copies(); k++) {
-        String mid = k == 0 ? id : id + "-" + k;
-        out.add(
-            new Delivery(
-                Intake.Stream.ALERTS,
-                mid,
-                PubsubMessage.envelope(mid, now, Map.of(), data, SUBSCRIPTION)));
-      }
-      return out;
+      return incident(i, id, now, openedAt);
     }
     if (s instanceof Scenario.BuildStep b) {
       Payloads.BuildMessage m =
@@ -210,6 +188,34 @@ final class Simulation {
               PubsubMessage.envelope(id, now, Map.of(), data, SUBSCRIPTION)));
     }
     throw new IllegalStateException("unknown step " + s);
+  }
+
+  /** An incident step's notification, as many copies as it asks for (a storm). */
+  private List<Delivery> incident(
+      Scenario.IncidentStep i, String id, Instant now, Map<String, Instant> openedAt) {
+    Instant started =
+        i.startedAt()
+            .map(o -> scenario.start().plus(o))
+            .orElseGet(() -> i.open() ? now : openedAt.getOrDefault(i.incidentId(), now));
+    openedAt.putIfAbsent(i.incidentId(), started);
+    String data =
+        Payloads.monitoringIncident(
+            scenario.topology(),
+            i.incidentId(),
+            i.policy(),
+            i.region(),
+            started,
+            i.open() ? Optional.empty() : Optional.of(now));
+    List<Delivery> out = new ArrayList<>();
+    for (int k = 0; k < i.copies(); k++) {
+      String mid = k == 0 ? id : id + "-" + k;
+      out.add(
+          new Delivery(
+              Intake.Stream.ALERTS,
+              mid,
+              PubsubMessage.envelope(mid, now, Map.of(), data, SUBSCRIPTION)));
+    }
+    return out;
   }
 
   private static String label(Scenario.Step s) {

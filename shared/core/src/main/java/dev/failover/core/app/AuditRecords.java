@@ -2,16 +2,12 @@ package dev.failover.core.app;
 
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.audit.AuditRecord.Kind;
-import dev.failover.core.audit.AuditRecord.LoadBalancerRef;
 import dev.failover.core.audit.AuditRecord.Outcome;
-import dev.failover.core.audit.AuditRecord.RegionChange;
 import dev.failover.core.audit.AuditRecord.Trigger;
-import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Incident;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
-import dev.failover.core.domain.Topology;
 import dev.failover.core.domain.Watch;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.planner.RegionDecision;
@@ -19,9 +15,7 @@ import dev.failover.core.planner.Rule;
 import dev.failover.core.port.LoadBalancer;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Where every audit record the controller writes is made: one method per kind of record (and per
@@ -32,40 +26,10 @@ import java.util.function.LongSupplier;
  * <p>Nothing here writes: the controller's steps make records with it and the controller audits
  * them in order.
  */
-final class AuditRecords {
-
-  /**
-   * What every record of one call shares.
-   *
-   * @param latencyMs from the receipt of the trigger to the moment a record is made
-   */
-  record Context(
-      Topology topology,
-      String version,
-      Trigger trigger,
-      java.time.Instant now,
-      LongSupplier latencyMs) {
-    Context {
-      Objects.requireNonNull(topology);
-      Objects.requireNonNull(version);
-      Objects.requireNonNull(trigger);
-      Objects.requireNonNull(now);
-      Objects.requireNonNull(latencyMs);
-    }
-  }
-
-  private final Context ctx;
+final class AuditRecords extends RecordMaker {
 
   AuditRecords(Context ctx) {
-    this.ctx = ctx;
-  }
-
-  Trigger trigger() {
-    return ctx.trigger();
-  }
-
-  java.time.Instant now() {
-    return ctx.now();
+    super(ctx);
   }
 
   // ---- input
@@ -88,14 +52,10 @@ final class AuditRecords {
 
   /** A pin that ran out ({@code expired}). */
   AuditRecord expired(Region region, Pin pin) {
-    return skipped(
+    return note(
         AuditRecord.recordId(
             ctx.trigger().eventId(), Kind.EXPIRED, region.name() + "/" + pin.commandId()),
         Kind.EXPIRED,
-        ctx.trigger(),
-        ref(Optional.empty(), Optional.empty()),
-        List.of(),
-        Optional.empty(),
         Optional.empty(),
         pin.kind().name().toLowerCase(Locale.ROOT)
             + " pin on "
@@ -109,63 +69,22 @@ final class AuditRecords {
             + ")");
   }
 
-  /**
-   * An open incident that had no close for {@code staleAfter}, in a region healthy for the restore
-   * hold: closed now ({@code expired}, rule stale_incident).
-   */
-  AuditRecord staleIncidentExpired(
-      Region region, Incident i, Health h, java.time.Duration staleAfter) {
-    return skipped(
+  /** An incident closed because its close was lost ({@code expired}, rule stale_incident). */
+  AuditRecord staleIncidentExpired(Region region, Incident i, String message) {
+    return note(
         AuditRecord.recordId(i.id(), Kind.EXPIRED, "stale/" + region.name()),
         Kind.EXPIRED,
-        ctx.trigger(),
-        ref(Optional.empty(), Optional.empty()),
-        List.of(),
         Optional.of("stale_incident"),
-        Optional.empty(),
-        stale(region, i, staleAfter)
-            + "; health has said HEALTHY since "
-            + h.since()
-            + ", so it no longer wants "
-            + region
-            + " out (its close was probably lost)");
+        message);
   }
 
-  private static String stale(Region region, Incident i, java.time.Duration staleAfter) {
-    return "incident "
-        + i.id()
-        + " ("
-        + i.policy()
-        + ") in "
-        + region
-        + " opened at "
-        + i.startedAt()
-        + " and had no close for "
-        + staleAfter;
-  }
-
-  /**
-   * An open incident that had no close for {@code staleAfter}, in a region without health data: it
-   * keeps the region out ({@code page}, rule stale_incident_no_data).
-   */
-  AuditRecord staleIncidentNoData(Region region, Incident i, java.time.Duration staleAfter) {
-    return skipped(
+  /** A stale incident without health data keeps its region out ({@code page}). */
+  AuditRecord staleIncidentNoData(Region region, Incident i, String message) {
+    return note(
         AuditRecord.recordId(i.id(), Kind.PAGE, "stale_incident_no_data/" + region.name()),
         Kind.PAGE,
-        ctx.trigger(),
-        ref(Optional.empty(), Optional.empty()),
-        List.of(),
         Optional.of("stale_incident_no_data"),
-        Optional.empty(),
-        stale(region, i, staleAfter)
-            + ", and there is no health data for "
-            + region
-            + ": it keeps "
-            + region
-            + " out. If the incident is over, close it in Cloud Monitoring, or keep "
-            + region
-            + " in with failoverctl pin-serve "
-            + region);
+        message);
   }
 
   // ---- the write protocol
@@ -216,21 +135,8 @@ final class AuditRecords {
    * The outcome of a write whose process stopped before recording it ({@code change}): applied if
    * the load balancer shows it, else failed. Same id as the outcome the writer would have recorded.
    */
-  AuditRecord interrupted(PendingWrite p, LoadBalancer.Observed observed) {
-    boolean applied = p.shownBy(observed.config());
+  AuditRecord interrupted(PendingWrite p, boolean applied, String message) {
     Outcome outcome = applied ? Outcome.APPLIED : Outcome.FAILED;
-    String message =
-        "the write announced at "
-            + p.at()
-            + " (event "
-            + p.eventId()
-            + ", "
-            + p.step()
-            + ") was interrupted before its outcome was recorded; the load balancer "
-            + (applied ? "shows it: applied" : "does not show it: not applied")
-            + " (now "
-            + observed.config().display()
-            + ")";
     return record(
         outcomeId(p, outcome),
         Kind.CHANGE,
@@ -383,75 +289,5 @@ final class AuditRecords {
         Optional.empty(),
         message,
         seconds);
-  }
-
-  // ---- parts
-
-  static RegionChange change(RegionDecision d) {
-    return new RegionChange(
-        d.region().name(),
-        d.before().display(),
-        d.after().display(),
-        d.levelAfter(),
-        d.action().wire(),
-        d.reason(),
-        d.rule().map(Rule::wire));
-  }
-
-  private static List<RegionChange> changes(Plan plan) {
-    return plan.decisions().stream().map(AuditRecords::change).toList();
-  }
-
-  private LoadBalancerRef ref(Optional<String> before, Optional<LoadBalancer.Written> written) {
-    Topology t = ctx.topology();
-    return new LoadBalancerRef(
-        t.project(),
-        t.mode().name(),
-        t.resource(),
-        before,
-        written.flatMap(LoadBalancer.Written::fingerprint),
-        written.flatMap(LoadBalancer.Written::operation));
-  }
-
-  private AuditRecord skipped(
-      String id,
-      Kind kind,
-      Trigger trigger,
-      LoadBalancerRef lb,
-      List<RegionChange> regions,
-      Optional<String> rule,
-      Optional<String> error,
-      String message) {
-    return record(
-        id, kind, trigger, lb, regions, rule, Outcome.SKIPPED, error, message, Optional.empty());
-  }
-
-  /** The one place a record is constructed. */
-  private AuditRecord record(
-      String id,
-      Kind kind,
-      Trigger trigger,
-      LoadBalancerRef lb,
-      List<RegionChange> regions,
-      Optional<String> rule,
-      Outcome outcome,
-      Optional<String> error,
-      String message,
-      Optional<Long> propagationSeconds) {
-    return new AuditRecord(
-        id,
-        ctx.now(),
-        kind,
-        trigger,
-        lb,
-        regions,
-        rule,
-        false,
-        outcome,
-        error,
-        ctx.latencyMs().getAsLong(),
-        ctx.version(),
-        message,
-        propagationSeconds);
   }
 }

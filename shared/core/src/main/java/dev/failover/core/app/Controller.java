@@ -6,9 +6,7 @@ import dev.failover.core.audit.AuditRecord.Trigger;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
-import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
-import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Topology;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -42,24 +39,6 @@ public final class Controller {
   /** How long a closed incident is kept in memory (flap damping looks back at closed ones). */
   static final Duration INCIDENT_RETENTION = Duration.ofHours(6);
 
-  /** What the use case is configured with. */
-  public record Settings(Topology topology, Policy policy, String version, Oversight oversight) {
-    public Settings {
-      Objects.requireNonNull(topology);
-      Objects.requireNonNull(policy);
-      Objects.requireNonNull(version);
-      Objects.requireNonNull(oversight);
-    }
-
-    public static Settings of(Topology topology, Policy policy, String version) {
-      return new Settings(topology, policy, version, Oversight.defaults());
-    }
-
-    public Settings withOversight(Oversight o) {
-      return new Settings(topology, policy, version, o);
-    }
-  }
-
   /**
    * What one call did. {@code plan} is empty when no reconcile ran: the event changed nothing and
    * every change before it was already reconciled.
@@ -70,7 +49,7 @@ public final class Controller {
       boolean wrote,
       List<AuditRecord> records) {}
 
-  private final Settings settings;
+  private final ControllerSettings settings;
   private final StateStore store;
   private final LoadBalancer loadBalancer;
   private final HealthSource healthSource;
@@ -80,7 +59,7 @@ public final class Controller {
   private final WriteProtocol protocol;
 
   public Controller(
-      Settings settings,
+      ControllerSettings settings,
       StateStore store,
       LoadBalancer loadBalancer,
       HealthSource healthSource,
@@ -91,7 +70,7 @@ public final class Controller {
   }
 
   public Controller(
-      Settings settings,
+      ControllerSettings settings,
       StateStore store,
       LoadBalancer loadBalancer,
       HealthSource healthSource,
@@ -322,34 +301,30 @@ public final class Controller {
       Basis basis, Plan plan, Optional<PendingWrite> pending, Notices.Noticed noticed) {
     ControllerMemory planned = basis.memory();
     Map<Region, RegionState> before = states(planned);
-    boolean noticesChanged = noticed.changed(planned.books().notices());
-    List<Watch> started =
-        traffic == TrafficSource.NONE
-            ? List.of()
-            : pending.map(p -> PropagationCheck.watchesFor(plan, p)).orElse(List.of());
     long changes = planned.books().ledger().changes();
-    UnaryOperator<ControllerMemory> books =
-        m -> {
-          ControllerMemory next =
-              m.withBooks(b -> b.withLedger(b.ledger().reconciledUpTo(changes)));
-          if (noticesChanged) {
-            next = next.withBooks(b -> b.withNotices(noticed.notices()));
-          }
-          if (pending.isPresent()) {
-            PendingWrite p = pending.get();
-            Instant since = p.at().minus(WriteProtocol.PENDING_GRACE);
-            next = next.withWrites(w -> w.withoutPending(p).withRecent(p, since));
-          }
-          if (!started.isEmpty()) {
-            next =
-                next.withBooks(
-                    b -> b.withWatches(PropagationCheck.superseded(b.watches(), started)));
-          }
-          return next;
-        };
+    Optional<Map<String, String>> notices =
+        Optional.of(noticed.notices()).filter(n -> noticed.changed(planned.books().notices()));
+    UnaryOperator<ControllerMemory> landed =
+        pending
+            .map(
+                p ->
+                    WriteProtocol.landed(
+                        p,
+                        traffic == TrafficSource.NONE
+                            ? List.of()
+                            : PropagationCheck.watchesFor(plan, p)))
+            .orElse(UnaryOperator.identity());
     store.update(
         stored -> {
-          ControllerMemory next = books.apply(basis.edit().apply(stored));
+          ControllerMemory next =
+              landed
+                  .apply(basis.edit().apply(stored))
+                  .withBooks(
+                      b ->
+                          notices
+                              .map(b::withNotices)
+                              .orElse(b)
+                              .withLedger(b.ledger().reconciledUpTo(changes)));
           if (states(stored).equals(before)) {
             for (Map.Entry<Region, RegionState> e : plan.nextStates().entrySet()) {
               next = next.with(e.getKey(), next.region(e.getKey()).withState(e.getValue()));

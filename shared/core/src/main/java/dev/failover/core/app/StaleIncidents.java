@@ -57,17 +57,51 @@ final class StaleIncidents {
         }
         if (h.healthy() && !now.isBefore(h.since().plus(policy.restoreAfter()))) {
           expire.computeIfAbsent(r, k -> new ArrayList<>()).add(i);
-          records.add(make.staleIncidentExpired(r, i, h, policy.incidentStaleAfter()));
+          records.add(
+              make.staleIncidentExpired(
+                  r,
+                  i,
+                  stale(r, i, policy)
+                      + "; health has said HEALTHY since "
+                      + h.since()
+                      + ", so it no longer wants "
+                      + r
+                      + " out (its close was probably lost)"));
         } else if (h.status() == Health.Status.NO_DATA) {
           String key = "stale/" + r.name() + "/" + i.id();
           notices.put(key, NO_DATA);
           if (!NO_DATA.equals(previousNotices.get(key))) {
-            records.add(make.staleIncidentNoData(r, i, policy.incidentStaleAfter()));
+            records.add(
+                make.staleIncidentNoData(
+                    r,
+                    i,
+                    stale(r, i, policy)
+                        + ", and there is no health data for "
+                        + r
+                        + ": it keeps "
+                        + r
+                        + " out. If the incident is over, close it in Cloud Monitoring, or keep "
+                        + r
+                        + " in with failoverctl pin-serve "
+                        + r));
           }
         }
       }
     }
     return new Found(records, closing(expire, now), notices);
+  }
+
+  private static String stale(Region region, Incident i, Policy policy) {
+    return "incident "
+        + i.id()
+        + " ("
+        + i.policy()
+        + ") in "
+        + region
+        + " opened at "
+        + i.startedAt()
+        + " and had no close for "
+        + policy.incidentStaleAfter();
   }
 
   private static UnaryOperator<ControllerMemory> closing(

@@ -5,6 +5,7 @@ import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.Topology;
+import dev.failover.core.domain.Watch;
 import dev.failover.core.planner.Plan;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.port.Backoff;
@@ -91,7 +92,20 @@ final class WriteProtocol {
     for (PendingWrite p : memory.books().writes().pending()) {
       // younger markers may belong to a write another instance is making right now
       if (!p.at().plus(PENDING_GRACE).isAfter(now)) {
-        records.add(make.interrupted(p, observed));
+        boolean applied = p.shownBy(observed.config());
+        String message =
+            "the write announced at "
+                + p.at()
+                + " (event "
+                + p.eventId()
+                + ", "
+                + p.step()
+                + ") was interrupted before its outcome was recorded; the load balancer "
+                + (applied ? "shows it: applied" : "does not show it: not applied")
+                + " (now "
+                + observed.config().display()
+                + ")";
+        records.add(make.interrupted(p, applied, message));
         resolved.add(p);
       }
     }
@@ -107,6 +121,20 @@ final class WriteProtocol {
           }
           return next;
         });
+  }
+
+  /**
+   * After a write landed: its marker cleared, the write remembered as recent (for the drift check),
+   * and its watches started (a newer write to a region supersedes the older watch).
+   */
+  static UnaryOperator<ControllerMemory> landed(PendingWrite p, List<Watch> started) {
+    Instant since = p.at().minus(PENDING_GRACE);
+    return m -> {
+      ControllerMemory next = m.withWrites(w -> w.withoutPending(p).withRecent(p, since));
+      return started.isEmpty()
+          ? next
+          : next.withBooks(b -> b.withWatches(PropagationCheck.superseded(b.watches(), started)));
+    };
   }
 
   /** An applied write: its marker and what the platform returned. */

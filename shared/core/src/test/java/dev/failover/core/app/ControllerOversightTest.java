@@ -65,7 +65,7 @@ class ControllerOversightTest {
 
   private Controller controller(Oversight oversight) {
     return new Controller(
-        Controller.Settings.of(topology, Policy.defaults(), "test").withOversight(oversight),
+        ControllerSettings.of(topology, Policy.defaults(), "test").withOversight(oversight),
         store,
         lb,
         health,
@@ -355,7 +355,7 @@ class ControllerOversightTest {
     void withoutMetrics_noWatchIsKept() {
       Controller plain =
           new Controller(
-              Controller.Settings.of(topology, Policy.defaults(), "test"),
+              ControllerSettings.of(topology, Policy.defaults(), "test"),
               store,
               lb,
               health,

@@ -56,7 +56,7 @@ class ControllerTest {
     }
     controller =
         new Controller(
-            Controller.Settings.of(topology, Policy.defaults(), "test"),
+            ControllerSettings.of(topology, Policy.defaults(), "test"),
             store,
             lb,
             health,

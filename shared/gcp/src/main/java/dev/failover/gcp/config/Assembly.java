@@ -1,6 +1,7 @@
 package dev.failover.gcp.config;
 
 import dev.failover.core.app.Controller;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.port.HealthSource;
 import dev.failover.core.port.LoadBalancer;
@@ -41,7 +42,7 @@ public final class Assembly {
       Pause pause) {
     Controller controller =
         new Controller(
-            Controller.Settings.of(env.topology(), env.policy(), VERSION)
+            ControllerSettings.of(env.topology(), env.policy(), VERSION)
                 .withOversight(env.oversight()),
             store,
             loadBalancer,

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.compute.v1.UrlMapsClient;
 import dev.failover.core.app.Controller;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
@@ -104,7 +105,7 @@ class ControllerFaultsTest {
 
   Controller controller(StateStore s, LoadBalancer lb, AuditSink a) {
     return new Controller(
-        Controller.Settings.of(topology, Policy.defaults(), "test"),
+        ControllerSettings.of(topology, Policy.defaults(), "test"),
         s,
         lb,
         health,

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.compute.v1.UrlMapsClient;
 import dev.failover.core.app.Controller;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.Health;
@@ -79,7 +80,7 @@ class ControllerOnComputeTest {
     UrlMapsClient client = ComputeClients.urlMaps(ComputeClients.Settings.fake(fake.endpoint()));
     clients.add(client);
     return new Controller(
-        Controller.Settings.of(topology, policy, "test"),
+        ControllerSettings.of(topology, policy, "test"),
         store,
         new UrlMapLoadBalancer(client, topology, Set.of(), Duration.ofSeconds(5)),
         health,

@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.UrlMapsClient;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.failover.core.app.Controller;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
@@ -136,7 +137,7 @@ class ConcurrencyIT {
               false,
               java.time.Duration.ofHours(2));
       return new Controller(
-          Controller.Settings.of(t, roomy, "test"),
+          ControllerSettings.of(t, roomy, "test"),
           store,
           new UrlMapLoadBalancer(c, t, Set.of(), Duration.ofSeconds(5)),
           health,

@@ -10,6 +10,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.failover.core.app.Controller;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
@@ -176,7 +177,7 @@ class FirestoreStateStoreIT {
     t.regionNames().forEach(r -> health.report(r, Health.Status.HEALTHY, NOW.minusSeconds(3600)));
     Controller first =
         new Controller(
-            Controller.Settings.of(t, Policy.defaults(), "test"),
+            ControllerSettings.of(t, Policy.defaults(), "test"),
             store,
             lb,
             health,
@@ -190,7 +191,7 @@ class FirestoreStateStoreIT {
     assertEquals(RegionState.Phase.OUT, restarted.load().region(US).state().phase());
     Controller second =
         new Controller(
-            Controller.Settings.of(t, Policy.defaults(), "test"),
+            ControllerSettings.of(t, Policy.defaults(), "test"),
             restarted,
             lb,
             health,
