@@ -114,7 +114,8 @@ public final class WarmLatency {
                 "bench@example.com",
                 drain ? Optional.of(Duration.ofHours(4)) : Optional.empty(),
                 false,
-                clock.instant());
+                clock.instant(),
+                Optional.empty());
         String id = "cmd-" + (i + warmup);
         byte[] message =
             PubsubMessage.envelope(

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "failoverctl " + Version.VERSION,
     description = {
-      "Operate the failover controller: publish drain, restore, pin-serve and unpin commands;"
+      "Operate the failover controller: publish drain, restore, pin-serve, unpin, drill and forget"
+          + " commands;"
           + " show status and the plan; review the audit log; simulate scenarios.",
       "Configuration comes from the same environment variables as the functions (see README)."
     },
@@ -24,6 +25,8 @@ import picocli.CommandLine.Command;
       PublishCommand.PinServe.class,
       PublishCommand.Unpin.class,
       PublishCommand.Drill.class,
+      PublishCommand.ForgetIncident.class,
+      PublishCommand.ForgetBuild.class,
       StatusCommand.class,
       PlanCommand.class,
       AuditCommand.class,

@@ -86,6 +86,11 @@ abstract class PublishCommand implements Callable<Integer> {
     return false;
   }
 
+  /** The incident or build id a forget command names. */
+  Optional<String> target() {
+    return Optional.empty();
+  }
+
   @Override
   public Integer call() {
     Map<String, String> env = config.environment();
@@ -116,7 +121,8 @@ abstract class PublishCommand implements Callable<Integer> {
               List.of(RegionSpec.of(r, "unknown", 1, 1)),
               0);
     }
-    String data = OperatorCommands.encode(action(), r, reason, actor, ttl(), breakGlass(), now);
+    String data =
+        OperatorCommands.encode(action(), r, reason, actor, ttl(), breakGlass(), now, target());
     Inbound checked =
         new OperatorCommands(topology)
             .parse(new PubsubMessage("local-check", Optional.of(now), Map.of(), data), now);
@@ -278,6 +284,53 @@ abstract class PublishCommand implements Callable<Integer> {
     @Override
     Action action() {
       return Action.UNPIN;
+    }
+  }
+
+  @CommandLine.Command(
+      name = "forget-incident",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Close an open incident the controller holds for a region, when you know better than the"
+            + " signal (its alert policy was deleted while the incident was open, the close was"
+            + " lost). The region then comes back once health has been good for the restore hold,"
+            + " through the ramp, like after any close. Audited with your reason."
+      })
+  static final class ForgetIncident extends PublishCommand {
+    @Parameters(index = "1", paramLabel = "INCIDENT_ID", description = "the incident's id")
+    String incidentId;
+
+    @Override
+    Action action() {
+      return Action.FORGET_INCIDENT;
+    }
+
+    @Override
+    Optional<String> target() {
+      return Optional.of(incidentId);
+    }
+  }
+
+  @CommandLine.Command(
+      name = "forget-build",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stop a region's newest build from wanting it out (its last status was lost, or its failure"
+            + " left the old revision serving). Later statuses of that build are ignored; a newer"
+            + " build counts as usual. Audited with your reason."
+      })
+  static final class ForgetBuild extends PublishCommand {
+    @Parameters(index = "1", paramLabel = "BUILD_ID", description = "the build's id")
+    String buildId;
+
+    @Override
+    Action action() {
+      return Action.FORGET_BUILD;
+    }
+
+    @Override
+    Optional<String> target() {
+      return Optional.of(buildId);
     }
   }
 }

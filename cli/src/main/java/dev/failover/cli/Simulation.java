@@ -117,6 +117,11 @@ final class Simulation {
           deliveries.isEmpty()
               ? "redelivery of a health report (nothing to deliver)"
               : "redelivery of message " + deliveries.get(0).messageId();
+    } else if (s instanceof Scenario.LateStep late) {
+      // source time and publish time in the past; delivered now
+      Instant published = scenario.start().plus(late.sent().at());
+      deliveries = encode(late.sent(), sent.size(), published, openedAt);
+      label = label(late.sent()) + " (published " + clockText(late.sent().at()) + ")";
     } else {
       deliveries = encode(s, sent.size(), now, openedAt);
       label = label(s);
@@ -180,7 +185,8 @@ final class Simulation {
               c.actor(),
               c.ttl(),
               c.breakGlass(),
-              c.issuedAt().map(o -> scenario.start().plus(o)).orElse(now));
+              c.issuedAt().map(o -> scenario.start().plus(o)).orElse(now),
+              c.target());
       return List.of(
           new Delivery(
               Intake.Stream.COMMANDS,
@@ -235,6 +241,7 @@ final class Simulation {
         + c.action().wire()
         + " "
         + c.region()
+        + c.target().map(t -> " " + t).orElse("")
         + c.ttl().map(t -> " " + human(t)).orElse("")
         + (c.breakGlass() ? " break-glass" : "")
         + " by "

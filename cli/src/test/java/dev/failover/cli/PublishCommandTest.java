@@ -97,6 +97,49 @@ class PublishCommandTest {
   }
 
   @Test
+  void forgetIncident_andForgetBuild_dryRun_printTheIdsTheFunctionExpects() throws Exception {
+    Cli.Run incident =
+        Cli.run(
+            ENV,
+            "forget-incident",
+            "us-central1",
+            "0.nwg9th6llz4w",
+            "--reason",
+            "alert policy deleted while open",
+            "--dry-run");
+    assertEquals(0, incident.exit(), incident.err());
+    assertEquals(
+        "{\"schema\":\"failover.command/v1\",\"action\":\"forget-incident\","
+            + "\"region\":\"us-central1\",\"reason\":\"alert policy deleted while open\","
+            + "\"requested_by\":\"alice\",\"issued_at\":\"2026-11-01T12:05:00Z\","
+            + "\"incident_id\":\"0.nwg9th6llz4w\"}",
+        incident.out().strip());
+    Cli.Run build =
+        Cli.run(ENV, "forget-build", "us-central1", "b-42", "--reason", "lost status", "--dry-run");
+    assertEquals(0, build.exit(), build.err());
+    var topology = ConfigJson.topology(Strict.parse(Files.readString(TOPOLOGY), "topology"));
+    ControllerEvent.CommandEvent e =
+        (ControllerEvent.CommandEvent)
+            ((Inbound.Accepted)
+                    new OperatorCommands(topology)
+                        .parse(
+                            new PubsubMessage(
+                                "1", Optional.of(Cli.NOW), Map.of(), build.out().strip()),
+                            Cli.NOW))
+                .event();
+    assertEquals(ControllerEvent.CommandEvent.Action.FORGET_BUILD, e.action());
+    assertEquals(Optional.of("b-42"), e.target());
+  }
+
+  @Test
+  void forgetIncident_withoutItsId_isAUsageError() {
+    Cli.Run r = Cli.run(ENV, "forget-incident", "us-central1", "--reason", "x");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "Missing required parameter: 'INCIDENT_ID'", r.err().lines().findFirst().orElse(""));
+  }
+
+  @Test
   void drain_withoutTtl_isAUsageError() {
     Cli.Run r = Cli.run(ENV, "drain", "asia-east1", "--reason", "x");
     assertEquals(2, r.exit());

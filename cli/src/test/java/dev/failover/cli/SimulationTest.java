@@ -162,6 +162,43 @@ class SimulationTest {
   }
 
   @Test
+  void lateCloseIsApplied_lateOpenIsDropped_aForgottenBuildLetsItsRegionBackThroughTheRamp()
+      throws Exception {
+    var outcome =
+        new Simulation(
+                SimulateCommand.load("src/test/resources/specs/late-and-forgotten.json"),
+                new dev.failover.core.testing.RecordingAuditSink(),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .run();
+    // the close, published at +25 and delivered at +95 (over the 1-hour age limit), still ends
+    // the drain: healthy since +20, so the ramp starts on delivery
+    assertEquals(
+        List.of("+00:00 100", "+03:00 0", "+95:00 10", "+97:00 25", "+99:00 50", "+101:00 100"),
+        levels(outcome, US));
+    // the open, as late, could only make things worse: dropped
+    assertEquals(List.of("+00:00 100"), levels(outcome, Region.of("europe-west1")));
+    // the failed build drains asia-east1; once forgotten it returns after the 5-minute hold
+    assertEquals(
+        List.of("+00:00 100", "+105:00 0", "+110:00 10", "+112:00 25", "+114:00 50", "+116:00 100"),
+        levels(outcome, Region.of("asia-east1")));
+    List<String> audited =
+        outcome.records().stream()
+            .filter(
+                r ->
+                    r.kind() == dev.failover.core.audit.AuditRecord.Kind.EXPIRED
+                        || r.kind() == dev.failover.core.audit.AuditRecord.Kind.IGNORED)
+            .map(r -> r.kind().wire() + " " + r.rule().orElse("-") + " " + r.message())
+            .toList();
+    assertEquals(
+        List.of(
+            "ignored - published at 2026-11-01T12:30:00Z, more than maxEventAge (PT1H) ago;"
+                + " dropped",
+            "expired operator_forget build b-1 (FAILURE) forgotten in asia-east1 by"
+                + " operator@example.com: the old revision kept serving"),
+        audited);
+  }
+
+  @Test
   void reorderedCommands_theOperatorsLastWordWins_andFailoverStaysOn() throws Exception {
     var outcome = run("reordered-commands");
     Region eu = Region.of("europe-west1");

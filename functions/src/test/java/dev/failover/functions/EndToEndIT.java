@@ -683,7 +683,8 @@ class EndToEndIT {
             "alice@example.com",
             Optional.of(Duration.ofMinutes(1)),
             false,
-            Instant.now());
+            Instant.now(),
+            Optional.empty());
     publish("commands", drain, Map.of());
     await("europe-west1 drained", Duration.ofSeconds(30), () -> weight(EU) == 0);
     await(
@@ -792,6 +793,7 @@ class EndToEndIT {
         "alice@example.com",
         Optional.of(Duration.parse(ttl)),
         false,
-        Instant.now());
+        Instant.now(),
+        Optional.empty());
   }
 }

@@ -78,6 +78,20 @@ final class AuditRecords extends RecordMaker {
         message);
   }
 
+  /**
+   * An operator's forget-incident or forget-build took effect ({@code expired}, rule {@value
+   * #OPERATOR_FORGET}); the command's trigger names who asked.
+   */
+  AuditRecord forgotten(String message) {
+    return note(
+        AuditRecord.recordId(ctx.trigger().eventId(), Kind.EXPIRED, OPERATOR_FORGET),
+        Kind.EXPIRED,
+        Optional.of(OPERATOR_FORGET),
+        message);
+  }
+
+  static final String OPERATOR_FORGET = "operator_forget";
+
   /** A stale incident without health data keeps its region out ({@code page}). */
   AuditRecord staleIncidentNoData(Region region, Incident i, String message) {
     return note(

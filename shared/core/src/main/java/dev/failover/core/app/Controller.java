@@ -103,9 +103,15 @@ public final class Controller {
     }
     ControllerMemory.Recorded recorded = store.record(event);
     List<AuditRecord> records = new ArrayList<>();
-    if (recorded.effect() == ControllerMemory.Effect.DUPLICATE
+    boolean forget =
+        event instanceof ControllerEvent.CommandEvent c && c.action().targetField().isPresent();
+    if (forget && recorded.effect() == ControllerMemory.Effect.CHANGED) {
+      records.add(audited(make.forgotten(recorded.detail())));
+    } else if (recorded.effect() == ControllerMemory.Effect.DUPLICATE
         || recorded.effect() == ControllerMemory.Effect.STALE
-        || recorded.effect() == ControllerMemory.Effect.REFUSED) {
+        || recorded.effect() == ControllerMemory.Effect.REFUSED
+        || forget) {
+      // a forget that finds nothing to forget is shown too: the operator asked for something
       String effect = recorded.effect().name().toLowerCase(Locale.ROOT);
       records.add(audited(make.input(Kind.IGNORED, effect + ": " + recorded.detail())));
     }

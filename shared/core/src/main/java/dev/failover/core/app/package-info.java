@@ -41,8 +41,9 @@
  *       moved after a write, or did not in time</td></tr>
  *   <tr><td>drill</td><td>{@code DrillGate} (refused) and the controller after a write (started,
  *       aborted, ended)</td><td>each drill step</td></tr>
- *   <tr><td>expired</td><td>the controller; {@code StaleIncidents} (rule stale_incident)</td>
- *       <td>a pin ran out; an incident's close was lost</td></tr>
+ *   <tr><td>expired</td><td>the controller (a pin; rule operator_forget for a forget command);
+ *       {@code StaleIncidents} (rule stale_incident)</td><td>a pin ran out; an operator forgot an
+ *       incident or build; an incident's close was lost</td></tr>
  *   <tr><td>page (stale_incident_no_data)</td><td>{@code StaleIncidents}</td><td>a stale incident
  *       in a region without health data keeps it out</td></tr>
  *   <tr><td>ignored, rejected</td><td>the controller ({@code inputRecord}, and duplicates or

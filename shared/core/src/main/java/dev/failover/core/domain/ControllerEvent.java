@@ -89,7 +89,12 @@ public sealed interface ControllerEvent
     }
   }
 
-  /** An operator command. */
+  /**
+   * An operator command.
+   *
+   * @param target the incident id ({@code forget-incident}) or build id ({@code forget-build}) the
+   *     command names; empty for every other action
+   */
   record CommandEvent(
       String eventId,
       Region region,
@@ -98,7 +103,8 @@ public sealed interface ControllerEvent
       String reason,
       Optional<Duration> ttl,
       boolean breakGlass,
-      Instant at)
+      Instant at,
+      Optional<String> target)
       implements ControllerEvent {
 
     public static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -110,7 +116,11 @@ public sealed interface ControllerEvent
       PIN_SERVE("pin-serve"),
       UNPIN("unpin"),
       /** A practice drain that restores itself when its ttl (the drill's duration) ends. */
-      DRILL("drill");
+      DRILL("drill"),
+      /** Closes an open incident the controller holds, for when a person knows better. */
+      FORGET_INCIDENT("forget-incident"),
+      /** Stops a region's newest build from wanting it out, for when a person knows better. */
+      FORGET_BUILD("forget-build");
 
       private final String wire;
 
@@ -126,6 +136,22 @@ public sealed interface ControllerEvent
         return this == DRAIN || this == PIN_SERVE || this == DRILL;
       }
 
+      /** The field naming what a forget command forgets ({@code incident_id}, {@code build_id}). */
+      public Optional<String> targetField() {
+        return switch (this) {
+          case FORGET_INCIDENT -> Optional.of("incident_id");
+          case FORGET_BUILD -> Optional.of("build_id");
+          default -> Optional.empty();
+        };
+      }
+
+      /** Every action's wire form, for messages: {@code drain, restore, ...}. */
+      public static String wireList() {
+        return java.util.Arrays.stream(values())
+            .map(Action::wire)
+            .collect(java.util.stream.Collectors.joining(", "));
+      }
+
       public static Optional<Action> fromWire(String s) {
         for (Action a : values()) {
           if (a.wire.equals(s)) {
@@ -134,6 +160,19 @@ public sealed interface ControllerEvent
         }
         return Optional.empty();
       }
+    }
+
+    /** A command that names no incident or build (every action but the two forgets). */
+    public CommandEvent(
+        String eventId,
+        Region region,
+        Action action,
+        String actor,
+        String reason,
+        Optional<Duration> ttl,
+        boolean breakGlass,
+        Instant at) {
+      this(eventId, region, action, actor, reason, ttl, breakGlass, at, Optional.empty());
     }
 
     public CommandEvent {
@@ -157,6 +196,20 @@ public sealed interface ControllerEvent
       if (breakGlass && (!action.needsTtl() || action == Action.DRILL)) {
         throw new IllegalArgumentException("break_glass only applies to drain and pin-serve");
       }
+      Objects.requireNonNull(target, "target");
+      Optional<String> field = action.targetField();
+      if (field.isPresent()) {
+        Text.requireText(
+            target.orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        field.get() + " is required for " + action.wire())),
+            field.get(),
+            256);
+      } else if (target.isPresent()) {
+        throw new IllegalArgumentException(
+            "incident_id and build_id are only allowed for forget-incident and forget-build");
+      }
     }
 
     @Override
@@ -164,9 +217,10 @@ public sealed interface ControllerEvent
       return "command";
     }
 
+    /** Restore, unpin and the forgets can end a drain but never start one. */
     @Override
     public boolean onlyMakesSafer() {
-      return action == Action.RESTORE || action == Action.UNPIN;
+      return action == Action.RESTORE || action == Action.UNPIN || action.targetField().isPresent();
     }
   }
 }

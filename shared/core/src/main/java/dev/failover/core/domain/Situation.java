@@ -161,6 +161,15 @@ public record Situation(Map<Region, RegionMemory> regions) {
     if (known.isPresent()) {
       BuildState k = known.get();
       if (k.buildId().equals(e.buildId())) {
+        if (k.forgotten()) {
+          return stale(
+              "build "
+                  + e.buildId()
+                  + " was forgotten by an operator in "
+                  + e.region()
+                  + "; ignoring "
+                  + e.status());
+        }
         if (k.status() == e.status()) {
           return unchanged("build " + e.buildId() + " already " + k.status());
         }
@@ -180,6 +189,12 @@ public record Situation(Map<Region, RegionMemory> regions) {
   }
 
   private Change recordCommand(RegionMemory before, CommandEvent e) {
+    if (e.action() == CommandEvent.Action.FORGET_INCIDENT) {
+      return forgetIncident(before, e, e.target().orElseThrow());
+    }
+    if (e.action() == CommandEvent.Action.FORGET_BUILD) {
+      return forgetBuild(before, e, e.target().orElseThrow());
+    }
     Optional<Pin> current = before.pin();
     if (current.isPresent() && current.get().createdAt().isAfter(e.at())) {
       return stale(
@@ -209,6 +224,8 @@ public record Situation(Map<Region, RegionMemory> regions) {
                   .filter(p -> p.kind() != Pin.Kind.DRAIN)
                   .map(p -> p.kind() == Pin.Kind.DRILL ? p.endedAt(e.at()) : p);
           case UNPIN -> Optional.empty();
+          case FORGET_INCIDENT, FORGET_BUILD ->
+              throw new IllegalStateException("not a pin command");
         };
     if (next.equals(current)) {
       // nothing to pin or unpin, but the operator's word is remembered: an older command that
@@ -222,6 +239,74 @@ public record Situation(Map<Region, RegionMemory> regions) {
         e.region(),
         before.withPin(next).withLastCommand(mark),
         e.action().wire() + " by " + e.actor() + " in " + e.region());
+  }
+
+  /**
+   * Closes an open incident at the command's time. Kept as closed (not removed), so that a late
+   * "open" of the same incident stays ignored; the region then comes back through the restore hold,
+   * as after any close. Forgets touch no pin and are not the pins' "last word".
+   */
+  private Change forgetIncident(RegionMemory before, CommandEvent e, String id) {
+    Incident known = before.incidents().get(id);
+    if (known == null) {
+      return unchanged(
+          "no incident "
+              + id
+              + " in "
+              + e.region()
+              + " to forget; open incidents there: "
+              + before.incidents().values().stream()
+                  .filter(Incident::isOpen)
+                  .map(Incident::id)
+                  .toList());
+    }
+    if (!known.isOpen()) {
+      return unchanged("incident " + id + " already closed at " + known.endedAt().get());
+    }
+    Map<String, Incident> incidents = new HashMap<>(before.incidents());
+    incidents.put(id, known.closedAt(e.at()));
+    return changed(
+        e.region(),
+        before.withIncidents(incidents),
+        "incident "
+            + id
+            + " ("
+            + known.policy()
+            + ") forgotten in "
+            + e.region()
+            + " by "
+            + e.actor()
+            + ": "
+            + e.reason());
+  }
+
+  /** Marks the region's newest build as forgotten: it no longer wants the region out. */
+  private Change forgetBuild(RegionMemory before, CommandEvent e, String id) {
+    Optional<BuildState> known = before.build().filter(b -> b.buildId().equals(id));
+    if (known.isEmpty()) {
+      return unchanged(
+          "build "
+              + id
+              + " is not the newest build of "
+              + e.region()
+              + before.build().map(b -> " (" + b.buildId() + " is)").orElse(" (it has none)"));
+    }
+    if (known.get().forgotten()) {
+      return unchanged("build " + id + " already forgotten in " + e.region());
+    }
+    return changed(
+        e.region(),
+        before.withBuild(known.get().forget()),
+        "build "
+            + id
+            + " ("
+            + known.get().status()
+            + ") forgotten in "
+            + e.region()
+            + " by "
+            + e.actor()
+            + ": "
+            + e.reason());
   }
 
   private static Pin pin(CommandEvent e, Pin.Kind kind) {

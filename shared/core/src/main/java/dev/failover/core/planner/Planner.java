@@ -26,9 +26,10 @@ import java.util.Optional;
  *
  * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a failed build
  * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}: a
- * queued build may wait long before it deploys), or an open incident. An unexpired force-serve pin
- * keeps it in whatever else says. Precedence: manual &gt; build &gt; alert. A region that turns
- * unhealthy during its restore ramp is wanted out again (a relapse).
+ * queued build may wait long before it deploys; not once an operator forgot the build), or an open
+ * incident (an operator's {@code forget-incident} closes it). An unexpired force-serve pin keeps it
+ * in whatever else says. Precedence: manual &gt; build &gt; alert. A region that turns unhealthy
+ * during its restore ramp is wanted out again (a relapse).
  *
  * <h2>Drains and the safety rules</h2>
  *

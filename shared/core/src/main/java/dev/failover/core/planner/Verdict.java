@@ -73,7 +73,7 @@ sealed interface Verdict {
 
   /** The verdict from builds and incidents alone. */
   private static Verdict unpinned(RegionMemory m, Policy policy) {
-    if (m.build().isPresent()) {
+    if (m.build().isPresent() && !m.build().get().forgotten()) {
       BuildState b = m.build().get();
       if (b.status().failed()) {
         return wantOut(Want.Source.BUILD, new Reason.BuildFailed(b.buildId(), b.status()), b.at());

@@ -59,7 +59,7 @@ public record Scenario(
 
   /** One timed event. {@code at} is the offset from the scenario's start. */
   public sealed interface Step
-      permits HealthStep, IncidentStep, BuildStep, CommandStep, DeliveryStep {
+      permits HealthStep, IncidentStep, BuildStep, CommandStep, DeliveryStep, LateStep {
     Duration at();
 
     Region region();
@@ -89,8 +89,8 @@ public record Scenario(
 
   /**
    * An operator's command, delivered at {@code at}; issued at {@code issuedAt} (an offset from the
-   * start; default: when delivered), so that a scenario can deliver a command late, after a newer
-   * one.
+   * start; default: when published), so that a scenario can deliver a command late, after a newer
+   * one. {@code target} is the incident or build id of a forget command.
    */
   public record CommandStep(
       Duration at,
@@ -100,8 +100,36 @@ public record Scenario(
       String reason,
       Optional<Duration> ttl,
       boolean breakGlass,
-      Optional<Duration> issuedAt)
+      Optional<Duration> issuedAt,
+      Optional<String> target)
       implements Step {}
+
+  /**
+   * A message published at {@code sent.at()} (its source time and Pub/Sub publish time) and
+   * delivered only at {@code at}, as after a subscriber outage or a long retry: the controller sees
+   * a delivery whose publish time lies in the past.
+   */
+  public record LateStep(Duration at, Step sent) implements Step {
+    public LateStep {
+      Objects.requireNonNull(sent, "sent");
+      if (sent instanceof HealthStep || sent instanceof DeliveryStep || sent instanceof LateStep) {
+        throw new IllegalArgumentException(
+            "published only applies to incident, build and command events");
+      }
+      if (sent.at().isNegative()) {
+        throw new IllegalArgumentException("published must not be negative, got " + sent.at());
+      }
+      if (sent.at().compareTo(at) > 0) {
+        throw new IllegalArgumentException(
+            "published " + sent.at() + " lies after the delivery at " + at);
+      }
+    }
+
+    @Override
+    public Region region() {
+      return sent.region();
+    }
+  }
 
   /**
    * A late delivery: step {@code index} (in file order) delivered again at {@code at} with its

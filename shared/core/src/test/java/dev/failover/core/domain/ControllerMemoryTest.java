@@ -167,6 +167,94 @@ class ControllerMemoryTest {
         drain.memory().region(US).lastCommand().orElseThrow());
   }
 
+  private static CommandEvent forget(String id, CommandEvent.Action action, String target) {
+    return new CommandEvent(
+        id,
+        US,
+        action,
+        "alice",
+        "policy deleted",
+        Optional.empty(),
+        false,
+        min(30),
+        Optional.of(target));
+  }
+
+  @Test
+  void forgetIncident_closesItAtTheCommandsTime_aLateOpenStaysIgnored() {
+    ControllerMemory open = ControllerMemory.empty().record(open("m1", "i1", 0)).memory();
+    ControllerMemory.Recorded forgot =
+        open.record(forget("c1", CommandEvent.Action.FORGET_INCIDENT, "i1"));
+    assertEquals(Effect.CHANGED, forgot.effect());
+    assertEquals(
+        "incident i1 (5xx) forgotten in us-central1 by alice: policy deleted", forgot.detail());
+    assertEquals(Optional.of(min(30)), forgot.memory().region(US).incidents().get("i1").endedAt());
+    assertFalse(forgot.memory().region(US).hasOpenIncident());
+    ControllerMemory.Recorded renotified = forgot.memory().record(open("m2", "i1", 0));
+    assertEquals(Effect.STALE, renotified.effect());
+    assertFalse(renotified.memory().region(US).hasOpenIncident());
+    assertTrue(forget("c1", CommandEvent.Action.FORGET_INCIDENT, "i1").onlyMakesSafer());
+  }
+
+  @Test
+  void forgetIncident_unknownOrClosed_changesNothing_andSaysWhatIsOpen() {
+    ControllerMemory open = ControllerMemory.empty().record(open("m1", "i1", 0)).memory();
+    ControllerMemory.Recorded unknown =
+        open.record(forget("c1", CommandEvent.Action.FORGET_INCIDENT, "i9"));
+    assertEquals(Effect.UNCHANGED, unknown.effect());
+    assertEquals(
+        "no incident i9 in us-central1 to forget; open incidents there: [i1]", unknown.detail());
+    assertTrue(unknown.memory().region(US).hasOpenIncident());
+    ControllerMemory closed = open.record(close("m2", "i1", 0, 10)).memory();
+    ControllerMemory.Recorded again =
+        closed.record(forget("c2", CommandEvent.Action.FORGET_INCIDENT, "i1"));
+    assertEquals(Effect.UNCHANGED, again.effect());
+    assertEquals(Optional.of(min(10)), again.memory().region(US).incidents().get("i1").endedAt());
+  }
+
+  @Test
+  void forgetBuild_marksTheNewestBuild_laterStatusesOfItAreStale_aNewerBuildCounts() {
+    ControllerMemory failed =
+        ControllerMemory.empty()
+            .record(new BuildEvent("m1", US, "b1", BuildStatus.WORKING, min(5)))
+            .memory();
+    ControllerMemory.Recorded other =
+        failed.record(forget("c0", CommandEvent.Action.FORGET_BUILD, "b0"));
+    assertEquals(Effect.UNCHANGED, other.effect());
+    assertEquals("build b0 is not the newest build of us-central1 (b1 is)", other.detail());
+    ControllerMemory.Recorded forgot =
+        failed.record(forget("c1", CommandEvent.Action.FORGET_BUILD, "b1"));
+    assertEquals(Effect.CHANGED, forgot.effect());
+    assertEquals(
+        "build b1 (WORKING) forgotten in us-central1 by alice: policy deleted", forgot.detail());
+    assertTrue(forgot.memory().region(US).build().orElseThrow().forgotten());
+    ControllerMemory.Recorded late =
+        forgot.memory().record(new BuildEvent("m2", US, "b1", BuildStatus.FAILURE, min(31)));
+    assertEquals(Effect.STALE, late.effect());
+    assertEquals(
+        "build b1 was forgotten by an operator in us-central1; ignoring FAILURE", late.detail());
+    ControllerMemory.Recorded newer =
+        forgot.memory().record(new BuildEvent("m3", US, "b2", BuildStatus.FAILURE, min(40)));
+    assertEquals(Effect.CHANGED, newer.effect());
+    assertFalse(newer.memory().region(US).build().orElseThrow().forgotten());
+  }
+
+  @Test
+  void forgets_touchNoPin_andAreNotTheOperatorsLastWordOnPins() {
+    CommandEvent drain =
+        command("c1", CommandEvent.Action.DRAIN, 0, Optional.of(Duration.ofHours(2)));
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(open("m1", "i1", 0))
+            .memory()
+            .record(forget("c2", CommandEvent.Action.FORGET_INCIDENT, "i1"))
+            .memory();
+    // a drain issued before the forget still applies: forgets concern signals, not pins
+    ControllerMemory.Recorded drained = m.record(drain);
+    assertEquals(Effect.CHANGED, drained.effect());
+    assertEquals(Pin.Kind.DRAIN, drained.memory().region(US).pin().orElseThrow().kind());
+  }
+
   @Test
   void record_olderCommandThanThePin_isStale() {
     CommandEvent drain =

@@ -163,6 +163,37 @@ class PlannerTest {
       Plan p = plan(t, m, DEFAULTS.withDrainOnDeploy(drainOnDeploy), allHealthy(), min(1));
       assertEquals(expectedWeight, weight(p, US));
     }
+
+    @Test
+    void plan_aFailedBuildAnOperatorForgot_noLongerWantsItsRegionOut() {
+      Topology t = three(Mode.URL_MAP_WEIGHTS);
+      ControllerMemory failed =
+          memory()
+              .record(new ControllerEvent.BuildEvent("m-1", US, "b-1", BuildStatus.FAILURE, min(0)))
+              .build();
+      assertEquals(0, weight(plan(t, failed, DEFAULTS, allHealthy(), min(1)), US));
+      ControllerMemory forgotten =
+          failed
+              .record(
+                  new ControllerEvent.CommandEvent(
+                      "c-1",
+                      US,
+                      ControllerEvent.CommandEvent.Action.FORGET_BUILD,
+                      "alice",
+                      "the old revision kept serving",
+                      Optional.empty(),
+                      false,
+                      min(1),
+                      Optional.of("b-1")))
+              .memory();
+      // drained at minute 1 by the failure: back after the 10-minute restore hold of health
+      Plan later = plan(t, forgotten, DEFAULTS, allHealthy(), min(2));
+      assertTrue(
+          later.decisions().stream()
+              .filter(d -> d.region().equals(US))
+              .allMatch(d -> d.wantedOut().isEmpty()),
+          "nothing wants us-central1 out any more");
+    }
   }
 
   @Nested

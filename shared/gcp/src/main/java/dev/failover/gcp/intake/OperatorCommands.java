@@ -18,7 +18,8 @@ import java.util.Optional;
  * <pre>{@code
  * {
  *   "schema": "failover.command/v1",          required, exactly this
- *   "action": "drain",                        drain | restore | pin-serve | unpin | drill
+ *   "action": "drain",                        drain | restore | pin-serve | unpin | drill |
+ *                                             forget-incident | forget-build
  *   "region": "us-central1",                  a region of the load balancer
  *   "reason": "database maintenance",         required, 1..500 characters, no control characters
  *   "requested_by": "alice@example.com",      required, who asks
@@ -27,14 +28,20 @@ import java.util.Optional;
  *                                             refused for restore and unpin
  *   "break_glass": false,                     optional; drain and pin-serve only: override the safety
  *                                             rules (never the last serving region)
- *   "issued_at": "2026-11-01T12:00:00Z"       optional; defaults to the Pub/Sub publish time
+ *   "issued_at": "2026-11-01T12:00:00Z",      optional; defaults to the Pub/Sub publish time
+ *   "incident_id": "0.abc",                   forget-incident only (required there)
+ *   "build_id": "b-123"                       forget-build only (required there)
  * }
  * }</pre>
  *
  * Unknown fields, wrong types, unknown regions and out-of-range values are refused with a message
  * that names the field. {@code restore} clears a drain pin and ends a drill; {@code unpin} clears
  * any pin. {@code drill} is a practice drain that restores itself when its ttl ends (see the
- * planner's rules on drills); {@code break_glass} is refused for it.
+ * planner's rules on drills); {@code break_glass} is refused for it. {@code forget-incident} closes
+ * an open incident the controller holds and {@code forget-build} stops the region's newest build
+ * from wanting it out, for the rare case a person knows better than the signal (an alert policy
+ * deleted while its incident was open, a build whose last status was lost); the region then comes
+ * back through the restore hold and ramp like after any close.
  */
 public final class OperatorCommands {
   public static final String SCHEMA = "failover.command/v1";
@@ -54,7 +61,9 @@ public final class OperatorCommands {
         .orElseThrow(
             () ->
                 new Strict.InvalidJsonException(
-                    "action must be drain, restore, pin-serve, unpin or drill, got '"
+                    "action must be one of "
+                        + CommandEvent.Action.wireList()
+                        + ", got '"
                         + Text.printable(text)
                         + "'"));
   }
@@ -84,6 +93,27 @@ public final class OperatorCommands {
     }
   }
 
+  /** The incident or build id a forget command names; either field is refused elsewhere. */
+  private static Optional<String> target(Strict o, CommandEvent.Action action) {
+    Optional<String> incident = o.optString("incident_id");
+    Optional<String> build = o.optString("build_id");
+    requireOnlyFor(action, CommandEvent.Action.FORGET_INCIDENT, incident);
+    requireOnlyFor(action, CommandEvent.Action.FORGET_BUILD, build);
+    return incident.or(() -> build);
+  }
+
+  private static void requireOnlyFor(
+      CommandEvent.Action action, CommandEvent.Action owner, Optional<String> value) {
+    String field = owner.targetField().orElseThrow();
+    if (action == owner && value.isEmpty()) {
+      throw new Strict.InvalidJsonException(field + " is required for " + owner.wire());
+    }
+    if (action != owner && value.isPresent()) {
+      throw new Strict.InvalidJsonException(
+          field + " is only allowed for " + owner.wire() + ", not for " + action.wire());
+    }
+  }
+
   /** Parses a command message; {@code now} bounds {@code issued_at}. */
   public Inbound parse(PubsubMessage m, Instant now) {
     Trigger bare = Trigger.of("command", m.messageId());
@@ -98,18 +128,22 @@ public final class OperatorCommands {
       Region region = region(o);
       String reason = o.string("reason");
       String actor = o.string("requested_by");
+      Optional<Duration> ttl = o.optDuration("ttl");
+      boolean breakGlass = o.optBool("break_glass").orElse(false);
+      Optional<Instant> issued = o.optString("issued_at").map(OperatorCommands::issuedAt);
+      Optional<String> target = target(o, action);
+      o.noOtherFields();
+      // a forget names its incident or build in the trigger, as alerts and builds do
       Trigger trigger =
           new Trigger(
               "command",
               m.messageId(),
+              target
+                  .filter(t -> action == CommandEvent.Action.FORGET_INCIDENT)
+                  .map(Text::printable),
               Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
+              target.filter(t -> action == CommandEvent.Action.FORGET_BUILD).map(Text::printable),
               Optional.of(Text.printable(actor)));
-      Optional<Duration> ttl = o.optDuration("ttl");
-      boolean breakGlass = o.optBool("break_glass").orElse(false);
-      Optional<Instant> issued = o.optString("issued_at").map(OperatorCommands::issuedAt);
-      o.noOtherFields();
       Instant at = issued.or(m::publishTime).orElse(now);
       if (at.isAfter(now.plus(MAX_FUTURE))) {
         throw new Strict.InvalidJsonException(
@@ -117,7 +151,8 @@ public final class OperatorCommands {
       }
       try {
         return new Inbound.Accepted(
-            new CommandEvent(m.messageId(), region, action, actor, reason, ttl, breakGlass, at),
+            new CommandEvent(
+                m.messageId(), region, action, actor, reason, ttl, breakGlass, at, target),
             trigger);
       } catch (IllegalArgumentException e) {
         return new Inbound.Rejected(e.getMessage(), trigger);
@@ -135,7 +170,8 @@ public final class OperatorCommands {
       String requestedBy,
       Optional<Duration> ttl,
       boolean breakGlass,
-      Instant issuedAt) {
+      Instant issuedAt,
+      Optional<String> target) {
     JsonObject o = new JsonObject();
     o.addProperty("schema", SCHEMA);
     o.addProperty("action", action.wire());
@@ -147,6 +183,7 @@ public final class OperatorCommands {
       o.addProperty("break_glass", true);
     }
     o.addProperty("issued_at", issuedAt.toString());
+    target.ifPresent(t -> o.addProperty(action.targetField().orElseThrow(), t));
     return o.toString();
   }
 }

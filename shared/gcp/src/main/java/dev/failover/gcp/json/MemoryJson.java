@@ -116,6 +116,9 @@ public final class MemoryJson {
               j.addProperty("build_id", b.buildId());
               j.addProperty("status", b.status().name());
               j.addProperty("at", b.at().toString());
+              if (b.forgotten()) {
+                j.addProperty("forgotten", true);
+              }
               o.add("build", j);
             });
     rm.pin()
@@ -232,7 +235,8 @@ public final class MemoryJson {
                     new BuildState(
                         b.string("build_id"),
                         BuildStatus.valueOf(b.string("status")),
-                        Instant.parse(b.string("at"))));
+                        Instant.parse(b.string("at")),
+                        b.optBool("forgotten").orElse(false)));
     Optional<Pin> pin =
         o.optObject("pin")
             .map(

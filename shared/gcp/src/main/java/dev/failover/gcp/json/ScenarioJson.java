@@ -29,12 +29,20 @@ import java.util.Optional;
  *    {"at": "PT5M", "command":  {"action": "drain", "region": "us-central1", "reason": "...",
  *                                "ttl": "PT30M", "requested_by": "alice", "break_glass": false,
  *                                "issued_at": "PT1M"}},
- *    {"at": "PT6M", "redeliver": {"index": 1}}
+ *    {"at": "PT6M", "redeliver": {"index": 1}},
+ *    {"at": "PT3H", "published": "PT20M",
+ *                   "incident": {"region": "us-central1", "id": "0.abc", "state": "closed"}},
+ *    {"at": "PT3H", "command":  {"action": "forget-build", "region": "us-central1",
+ *                                "build_id": "b-1", "reason": "..."}}
  *  ]}
  * }</pre>
  *
- * <p>A command's {@code issued_at} (an offset, default: its {@code at}) lets a scenario deliver a
- * command after a newer one, as Pub/Sub does after a failed delivery.
+ * <p>A command's {@code issued_at} (an offset, default: when published) lets a scenario deliver a
+ * command after a newer one, as Pub/Sub does after a failed delivery. {@code published} (an offset,
+ * default: {@code at}; incident, build and command events) is when the source sent the message: its
+ * own time and the Pub/Sub publish time; the message is delivered at {@code at}, so a scenario can
+ * express late and out-of-order delivery. {@code incident_id} and {@code build_id} name what a
+ * {@code forget-incident} or {@code forget-build} command forgets.
  */
 public final class ScenarioJson {
   private ScenarioJson() {}
@@ -64,7 +72,9 @@ public final class ScenarioJson {
   }
 
   private static Scenario.Step step(Strict e, List<Scenario.Step> earlier) {
-    Duration at = e.duration("at");
+    Duration delivered = e.duration("at");
+    Optional<Duration> published = e.optDuration("published");
+    Duration at = published.orElse(delivered);
     Scenario.Step s;
     if (e.has("health")) {
       Strict h = e.object("health");
@@ -98,7 +108,11 @@ public final class ScenarioJson {
               + " needs one of health, incident, build, command, redeliver");
     }
     e.noOtherFields();
-    return s;
+    if (published.isEmpty()) {
+      return s;
+    }
+    Scenario.Step sent = s;
+    return e.field("published", () -> new Scenario.LateStep(delivered, sent));
   }
 
   private static Scenario.Step incident(Duration at, Strict i) {
@@ -127,7 +141,9 @@ public final class ScenarioJson {
                 () ->
                     new Strict.InvalidJsonException(
                         c.path("action")
-                            + " must be drain, restore, pin-serve or unpin, got '"
+                            + " must be one of "
+                            + CommandEvent.Action.wireList()
+                            + ", got '"
                             + Text.printable(actionText)
                             + "'"));
     Region r = region(c);
@@ -136,8 +152,10 @@ public final class ScenarioJson {
     String actor = c.optString("requested_by").orElse("operator@example.com");
     boolean breakGlass = c.optBool("break_glass").orElse(false);
     Optional<Duration> issuedAt = c.optDuration("issued_at");
+    Optional<String> target = c.optString("incident_id").or(() -> c.optString("build_id"));
     c.noOtherFields();
-    return new Scenario.CommandStep(at, r, action, actor, reason, ttl, breakGlass, issuedAt);
+    return new Scenario.CommandStep(
+        at, r, action, actor, reason, ttl, breakGlass, issuedAt, target);
   }
 
   private static Region region(Strict o) {

@@ -227,6 +227,43 @@ class IntakeTest {
     }
 
     @Test
+    void commandForgetIncident_closesTheIncident_theRegionComesBackThroughTheRestoreHold() {
+      deliver(Intake.Stream.ALERTS, golden("monitoring/cloud-run-5xx-open.json"), Map.of());
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.COMMANDS,
+              command(",\"action\":\"forget-incident\",\"incident_id\":\"0.nwg9th6llz4w\""),
+              Map.of());
+      assertEquals("changed", o.status());
+      assertFalse(store.load().region(US).hasOpenIncident());
+      AuditRecord forgot =
+          audit.records().stream()
+              .filter(r -> r.kind() == AuditRecord.Kind.EXPIRED)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no expired record: " + audit.records()));
+      assertEquals(
+          "incident 0.nwg9th6llz4w (app 5xx ratio us-central1) forgotten in us-central1 by"
+              + " bob@example.com: r",
+          forgot.message());
+      assertEquals(Optional.of("operator_forget"), forgot.rule());
+      assertEquals(Optional.of("bob@example.com"), forgot.trigger().actor());
+      assertEquals(Optional.of("0.nwg9th6llz4w"), forgot.trigger().incidentId());
+      // nothing else wants us-central1 out: it waits for the restore hold, then ramps
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+      Intake.Outcome again =
+          deliver(
+              Intake.Stream.COMMANDS,
+              command(",\"action\":\"forget-incident\",\"incident_id\":\"0.nwg9th6llz4w\""),
+              Map.of());
+      assertEquals("unchanged", again.status());
+      assertEquals(
+          "unchanged: incident 0.nwg9th6llz4w already closed at 2026-11-01T12:19:58Z",
+          audit.records().get(audit.records().size() - 1).message(),
+          "a forget with nothing to forget is shown too");
+    }
+
+    @Test
     void commandDrill_drainsUnderTheRules() {
       Intake.Outcome o = deliver(Intake.Stream.COMMANDS, golden("commands/drill.json"), Map.of());
       assertEquals("changed", o.status());
@@ -614,7 +651,7 @@ class IntakeTest {
             C,
             command(",\"action\":\"unpin\",\"colour\":\"red\""),
             "rejected",
-            "unknown field colour (known: action, break_glass, issued_at, reason, region, requested_by, schema, ttl)"),
+            "unknown field colour (known: action, break_glass, build_id, incident_id, issued_at, reason, region, requested_by, schema, ttl)"),
         data(
             "command wrong schema",
             C,
@@ -627,7 +664,7 @@ class IntakeTest {
             C,
             command(",\"action\":\"nuke\""),
             "rejected",
-            "action must be drain, restore, pin-serve, unpin or drill, got 'nuke'"),
+            "action must be one of drain, restore, pin-serve, unpin, drill, forget-incident, forget-build, got 'nuke'"),
         data(
             "command region not behind the load balancer",
             C,
@@ -714,6 +751,36 @@ class IntakeTest {
             command(",\"action\":\"unpin\",\"issued_at\":\"2026-11-02T12:00:00Z\""),
             "rejected",
             "issued_at 2026-11-02T12:00:00Z lies more than 5 minutes in the future; check the clock"),
+        data(
+            "forget-incident without its id",
+            C,
+            command(",\"action\":\"forget-incident\""),
+            "rejected",
+            "incident_id is required for forget-incident"),
+        data(
+            "forget-build naming an incident",
+            C,
+            command(",\"action\":\"forget-build\",\"build_id\":\"b\",\"incident_id\":\"i\""),
+            "rejected",
+            "incident_id is only allowed for forget-incident, not for forget-build"),
+        data(
+            "drain naming a build",
+            C,
+            command(",\"action\":\"drain\",\"ttl\":\"PT1H\",\"build_id\":\"b\""),
+            "rejected",
+            "build_id is only allowed for forget-build, not for drain"),
+        data(
+            "forget-incident with a ttl",
+            C,
+            command(",\"action\":\"forget-incident\",\"incident_id\":\"i\",\"ttl\":\"PT1H\""),
+            "rejected",
+            "ttl is only allowed for drain, pin-serve and drill"),
+        data(
+            "forget-incident with an empty id",
+            C,
+            command(",\"action\":\"forget-incident\",\"incident_id\":\"\""),
+            "rejected",
+            "incident_id is required and must not be blank"),
         data(
             "command not an object",
             C,

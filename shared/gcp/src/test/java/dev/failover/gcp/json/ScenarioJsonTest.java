@@ -37,6 +37,19 @@ class ScenarioJsonTest {
     assertEquals(Duration.ofMinutes(1), s.tickEvery());
   }
 
+  @Test
+  void published_makesALateDelivery_theSentStepKeepsItsSourceTime() {
+    Scenario s =
+        ScenarioJson.parse(
+            scenario(
+                "{\"at\":\"PT9M\",\"published\":\"PT2M\",\"incident\":{\"region\":\"us-central1\",\"id\":\"i\",\"state\":\"closed\"}},"
+                    + "{\"at\":\"PT3M\",\"command\":{\"action\":\"forget-build\",\"region\":\"us-central1\",\"reason\":\"r\",\"build_id\":\"b-7\"}}"));
+    Scenario.LateStep late = (Scenario.LateStep) s.steps().get(1);
+    assertEquals(Duration.ofMinutes(9), late.at());
+    assertEquals(Duration.ofMinutes(2), late.sent().at());
+    assertEquals(java.util.Optional.of("b-7"), ((Scenario.CommandStep) s.steps().get(0)).target());
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(
       delimiter = '|',
@@ -52,7 +65,13 @@ class ScenarioJsonTest {
         "{\"at\":\"PT1M\",\"incident\":{\"region\":\"us-central1\",\"id\":7,\"state\":\"open\"}}"
             + "|events[0].incident.id must be a string, got 7",
         "{\"at\":\"PT1M\",\"command\":{\"action\":\"nuke\",\"region\":\"us-central1\",\"reason\":\"r\"}}"
-            + "|events[0].command.action must be drain, restore, pin-serve or unpin, got 'nuke'",
+            + "|events[0].command.action must be one of drain, restore, pin-serve, unpin, drill, forget-incident, forget-build, got 'nuke'",
+        "{\"at\":\"PT1M\",\"published\":\"PT2M\",\"incident\":{\"region\":\"us-central1\",\"id\":\"i\",\"state\":\"open\"}}"
+            + "|events[0].published: published PT2M lies after the delivery at PT1M",
+        "{\"at\":\"PT1M\",\"published\":\"-PT2M\",\"incident\":{\"region\":\"us-central1\",\"id\":\"i\",\"state\":\"open\"}}"
+            + "|events[0].published: published must not be negative, got PT-2M",
+        "{\"at\":\"PT1M\",\"published\":\"PT0S\",\"health\":{\"region\":\"us-central1\",\"status\":\"HEALTHY\"}}"
+            + "|events[0].published: published only applies to incident, build and command events",
         "{\"at\":\"PT1M\",\"redeliver\":{\"index\":0}}"
             + "|events[0].redeliver.index must name an earlier event (0..-1)",
         "{\"at\":\"PT20M\",\"health\":{\"region\":\"us-central1\",\"status\":\"HEALTHY\"}}"
