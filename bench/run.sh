@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes BENCHMARKS.md (about 10 minutes). Not part of CI (timing on a
+# Runs every benchmark and writes BENCHMARKS.md (about 13 minutes). Not part of CI (timing on a
 # shared machine is noise for a pass/fail gate); run it on a quiet machine:  bench/run.sh
 # Needs what CI needs: JDK 17, Maven, the Google Cloud SDK's Firestore emulator.
 set -euo pipefail
@@ -17,5 +17,8 @@ java -cp "$out/benchmarks.jar" dev.failover.bench.WarmLatency 1000 2>/dev/null |
 java -Dbench.jvmOptions="$jvm" -cp "$out/benchmarks.jar" dev.failover.bench.ProcessBench \
   functions/target/invoker/java-function-invoker-1.4.3.jar functions/target/failover-functions.jar \
   "$out/empty-function.jar" 7 2>/dev/null | tail -1 > "$out/process.json"
-python3 bench/report.py "$out/jmh-planner.json" "$out/storm.json" "$out/warm.json" "$out/process.json" > BENCHMARKS.md
+java -cp "$out/benchmarks.jar" dev.failover.bench.DistinctStorm 1000 60 1 2>/dev/null | tail -1 > "$out/distinct-1.json"
+java -cp "$out/benchmarks.jar" dev.failover.bench.DistinctStorm 1000 60 8 2>/dev/null | tail -1 > "$out/distinct-8.json"
+python3 bench/report.py "$out/jmh-planner.json" "$out/storm.json" "$out/warm.json" "$out/process.json" \
+  "$out/distinct-1.json" "$out/distinct-8.json" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

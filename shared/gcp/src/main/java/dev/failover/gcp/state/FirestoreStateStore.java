@@ -7,6 +7,7 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Precondition;
+import com.google.cloud.firestore.UpdateBuilder;
 import com.google.cloud.firestore.WriteBatch;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -40,6 +42,16 @@ import java.util.function.Function;
  * entry (which fails if the event was recorded already). A conflicting writer makes the commit
  * fail; the loop reads again and recomputes. No locks are held, so concurrent function instances
  * cannot deadlock; a redelivery long after the memory's window of recent ids is still recognised.
+ *
+ * <p>An event that changes nothing (a duplicate, a stale or refused event, a renotification) is
+ * committed as its ledger entry alone, without a precondition on the memory, which every delivery
+ * of a storm would otherwise contend for. Its verdict may come from a read that another writer has
+ * overtaken before the commit; the history is still serializable, in the order "this event, then
+ * the other writer": the verdict read only the memory and wrote only its own ledger entry, which no
+ * other writer reads (a concurrent delivery of the same event fails to create the same entry and
+ * retries as a duplicate). A read-write transaction would add read locks for no stronger result; a
+ * first try of one ({@code runTransaction} with {@code getAll} and {@code create}) timed out after
+ * 30 s against the emulator even with a single writer, and was not pursued.
  *
  * <p>Every Firestore failure surfaces as {@link TransientException}: Pub/Sub redelivers.
  */
@@ -56,6 +68,9 @@ public final class FirestoreStateStore implements StateStore {
 
   /** This instance, as the seed of its backoff: racing instances retry at different times. */
   private final String instance = java.util.UUID.randomUUID().toString();
+
+  /** Attempts per change before giving up (Pub/Sub then redelivers). */
+  private static final int MAX_ATTEMPTS = 20;
 
   /** Between conflicting commits: 10 ms, doubled per attempt up to 500 ms, with jitter. */
   static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(500));
@@ -138,31 +153,54 @@ public final class FirestoreStateStore implements StateStore {
           }
           ControllerMemory.Recorded r = before.record(event);
           WriteBatch batch = db.batch();
-          // an event that changed nothing is kept in the ledger only: the memory document, which
-          // every delivery of a storm would otherwise contend for, is not written
+          // an event that changed nothing is kept in the ledger only (see the class comment)
           if (r.effect() == ControllerMemory.Effect.CHANGED) {
             write(batch, snap, r.memory());
           }
-          if (r.effect() != ControllerMemory.Effect.DUPLICATE) {
-            batch.create(
-                entry,
-                Map.of(
-                    "controller", key,
-                    "event_id", event.eventId(),
-                    "type", event.type(),
-                    "effect", r.effect().name().toLowerCase(java.util.Locale.ROOT),
-                    "recorded_at", timestamp(clock.instant()),
-                    "expire_at", timestamp(clock.instant().plus(ledgerTtl))));
-          }
+          batch.create(
+              entry,
+              Map.of(
+                  "controller", key,
+                  "event_id", event.eventId(),
+                  "type", event.type(),
+                  "effect", r.effect().name().toLowerCase(java.util.Locale.ROOT),
+                  "recorded_at", timestamp(clock.instant()),
+                  "expire_at", timestamp(clock.instant().plus(ledgerTtl))));
           return commit(batch) ? Optional.of(r) : Optional.empty();
         });
+  }
+
+  /** Compare-and-set loops begun, for benchmarks and tests. */
+  private final AtomicLong changes = new AtomicLong();
+
+  /** Attempts made by them: more than {@link #changes} means conflicts were retried. */
+  private final AtomicLong attempts = new AtomicLong();
+
+  /** Commits that landed, and commits refused because another writer got there first. */
+  private final AtomicLong commits = new AtomicLong();
+
+  private final AtomicLong conflicts = new AtomicLong();
+
+  /** Commits that landed so far (each is one Firestore write RPC). */
+  public long commits() {
+    return commits.get();
+  }
+
+  /** Commits refused so far because another writer had changed the memory or ledger entry. */
+  public long conflicts() {
+    return conflicts.get();
+  }
+
+  /** Attempts beyond the first, over every record and update so far (contention). */
+  public long retries() {
+    return attempts.get() - changes.get();
   }
 
   /**
    * Writes the memory only if the document is as it was read: {@code create} when it did not exist,
    * else {@code update} with an {@code updatedAt} precondition.
    */
-  private void write(WriteBatch batch, DocumentSnapshot snap, ControllerMemory next) {
+  private void write(UpdateBuilder<?> batch, DocumentSnapshot snap, ControllerMemory next) {
     if (!snap.exists()) {
       batch.create(
           doc(),
@@ -189,10 +227,12 @@ public final class FirestoreStateStore implements StateStore {
   private boolean commit(WriteBatch batch) throws Exception {
     try {
       batch.commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      commits.incrementAndGet();
       return true;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ApiException api
           && CONFLICT.contains(api.getStatusCode().getCode())) {
+        conflicts.incrementAndGet();
         return false;
       }
       throw e;
@@ -211,7 +251,9 @@ public final class FirestoreStateStore implements StateStore {
 
   /** Read, compute, conditional commit; again on a conflict, with jittered backoff, bounded. */
   private <T> T casLoop(String what, Attempt<T> attempt) {
+    changes.incrementAndGet();
     for (int i = 1; i <= MAX_ATTEMPTS; i++) {
+      attempts.incrementAndGet();
       Optional<T> done = await(attempt::run, what);
       if (done.isPresent()) {
         return done.get();
@@ -221,8 +263,6 @@ public final class FirestoreStateStore implements StateStore {
     throw new TransientException(
         "Firestore: could not " + what + ": " + MAX_ATTEMPTS + " conflicting writers in a row");
   }
-
-  private static final int MAX_ATTEMPTS = 20;
 
   private static ControllerMemory decode(DocumentSnapshot snap) {
     if (!snap.exists()) {
