@@ -43,7 +43,7 @@ out = []
 w = out.append
 w("# Benchmarks\n")
 w("Reproduce with `bench/run.sh` (builds the project, runs every harness below, rewrites this file;")
-w("about 10 minutes). Not run by CI: timings on a shared machine make a poor pass/fail gate.\n")
+w("about 13 minutes). Not run by CI: timings on a shared machine make a poor pass/fail gate.\n")
 w("Machine: %d cores, %s, %s, %s. Measured %s.\n" % (os.cpu_count(), cpu, java, platform.platform(), datetime.date.today()))
 w("## Goals\n")
 w("| # | figure | goal | measured | |")

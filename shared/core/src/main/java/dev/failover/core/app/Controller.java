@@ -146,21 +146,11 @@ public final class Controller {
   }
 
   /**
-   * The memory to plan from, and the edit that makes it from the stored memory: what the steps
-   * before the plan decided, committed with the write's marker or, without a write, at the end.
-   */
-  private record Basis(ControllerMemory memory, UnaryOperator<ControllerMemory> edit) {
-    Basis then(UnaryOperator<ControllerMemory> next) {
-      UnaryOperator<ControllerMemory> before = edit;
-      return new Basis(next.apply(memory), m -> next.apply(before.apply(m)));
-    }
-  }
-
-  /**
-   * One reconcile: expire pins, then per attempt read the load balancer and health, recover an
-   * interrupted write, detect drift, check propagation, close stale incidents, plan, gate drills,
-   * and write or not; record the notices and remember the outcome. A stale fingerprint starts the
-   * next attempt from a fresh read.
+   * One reconcile: expire pins, then per attempt read the load balancer (and health, when a
+   * decision can use it: never to drain a serving region), recover an interrupted write, detect
+   * drift, check propagation, close stale incidents, plan, gate drills, and write or not; record
+   * the notices and remember the outcome. A stale fingerprint starts the next attempt from a fresh
+   * read.
    */
   private Result reconcile(AuditRecords make) {
     Instant now = make.now();
@@ -171,7 +161,6 @@ public final class Controller {
     ControllerMemory stored = pruned.memory();
     for (int attempt = 1; ; attempt++) {
       LoadBalancer.Observed observed = loadBalancer.read();
-      Map<Region, Health> health = healthSource.observe(now);
       Basis basis = new Basis(attempt == 1 ? stored : prune.apply(store.load()), prune);
       boolean settled = basis.memory().books().writes().pending().isEmpty();
       basis = recoverInterrupted(basis, observed, make, records);
@@ -181,6 +170,7 @@ public final class Controller {
       if (attempt == 1) {
         basis = checkPropagation(basis, make, records);
       }
+      Map<Region, Health> health = health(basis.memory(), now);
       StaleIncidents.Found stale = staleIncidents(basis, health, make);
       if (attempt == 1) {
         stale.records().forEach(r -> records.add(audited(r)));
@@ -209,6 +199,13 @@ public final class Controller {
       remember(committed, plan, Optional.of(applied.get().pending()), n);
       return new Result(Optional.empty(), Optional.of(plan), true, records);
     }
+  }
+
+  /** Health, read only when a decision can use it (never to drain a serving region). */
+  private Map<Region, Health> health(ControllerMemory memory, Instant now) {
+    return Planner.readsHealth(memory.situation(), settings.topology(), settings.policy(), now)
+        ? healthSource.observe(now)
+        : Map.of();
   }
 
   private Basis recoverInterrupted(
@@ -363,7 +360,7 @@ public final class Controller {
 
   /** The planner's answer for this memory and load balancer, with health as it is now. */
   private Plan plan(ControllerMemory memory, LoadBalancer.Observed observed, Instant now) {
-    return plan(memory, observed, healthSource.observe(now), now);
+    return plan(memory, observed, health(memory, now), now);
   }
 
   private Plan plan(

@@ -15,7 +15,8 @@ public final class Text {
       return "null";
     }
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < s.length() && out.length() < MAX_ECHO; i++) {
+    int i = 0;
+    for (; i < s.length() && out.length() < MAX_ECHO; i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
         out.append(String.format("\\u%04x", (int) c));
@@ -23,7 +24,8 @@ public final class Text {
         out.append(c);
       }
     }
-    if (s.length() > MAX_ECHO) {
+    if (i < s.length()) {
+      // cut: say so, whether the limit was reached by plain or by escaped characters
       out.append("...");
     }
     return out.toString();

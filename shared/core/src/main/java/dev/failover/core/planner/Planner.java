@@ -119,6 +119,32 @@ public final class Planner {
     return new Run(situation, observed, topology, policy, health, now).plan();
   }
 
+  /**
+   * True when a plan at {@code now} can depend on health: a region is drained or ramping (its
+   * restore, ramp or relapse reads health), or an incident has been open past {@code
+   * incidentStaleAfter} (the stale-incident check reads it). A serving region's decision never
+   * does, so a reconcile that can only drain serving regions reads no health at all: Monitoring,
+   * slow or down, can never delay a drain.
+   */
+  public static boolean readsHealth(
+      Situation situation, Topology topology, Policy policy, Instant now) {
+    for (Region r : topology.regionNames()) {
+      var m = situation.region(r);
+      if (m.state().phase() != RegionState.Phase.SERVING) {
+        return true;
+      }
+      boolean stale =
+          m.incidents().values().stream()
+              .anyMatch(
+                  i ->
+                      i.isOpen() && !now.isBefore(i.startedAt().plus(policy.incidentStaleAfter())));
+      if (stale) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** One planning run; mutable scratch state, never shared. */
   private static final class Run {
     private final Situation situation;

@@ -97,6 +97,35 @@ class ControllerTest {
   }
 
   @Test
+  void aDrainOfServingRegions_readsNoHealth_soMonitoringCannotDelayIt_aRestoreDoes() {
+    List<Instant> reads = new ArrayList<>();
+    dev.failover.core.port.HealthSource counting =
+        now -> {
+          reads.add(now);
+          return health.observe(now);
+        };
+    Controller c =
+        new Controller(
+            ControllerSettings.of(topology, Policy.defaults(), "test"),
+            store,
+            lb,
+            counting,
+            audit,
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+            pauses::add);
+    assertTrue(c.handle(open("m1", 0), alert("m1"), min(0)).wrote());
+    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
+    assertEquals(List.of(), reads, "every region was serving: the drain read no health");
+    // drained now: its restore depends on health, so the next reconcile reads it
+    c.handle(
+        new ControllerEvent.IncidentEvent(
+            "m2", US, "inc-1", "5xx ratio", min(0), Optional.of(min(1))),
+        alert("m2"),
+        min(1));
+    assertEquals(List.of(min(1)), reads);
+  }
+
+  @Test
   void handle_sameDeliveryTwice_writesOnceAndIgnoresTheSecond() {
     controller.handle(open("m1", 0), alert("m1"), min(0));
     Controller.Result again = controller.handle(open("m1", 0), alert("m1"), min(1));

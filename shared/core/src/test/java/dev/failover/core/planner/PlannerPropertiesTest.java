@@ -59,7 +59,10 @@ class PlannerPropertiesTest {
 
   record Build(int region, int build, BuildStatus status) implements Op {}
 
-  record Command(int region, Action action, int ttlMinutes, boolean breakGlass) implements Op {}
+  /** An operator command issued {@code issuedLagMinutes} before it is delivered (reordering). */
+  record Command(
+      int region, Action action, int ttlMinutes, boolean breakGlass, int issuedLagMinutes)
+      implements Op {}
 
   record Report(int region, Health.Status status) implements Op {}
 
@@ -118,7 +121,11 @@ class PlannerPropertiesTest {
                     Arbitraries.of(Action.class),
                     Arbitraries.integers().between(1, 240),
                     Arbitraries.frequency(
-                        net.jqwik.api.Tuple.of(1, true), net.jqwik.api.Tuple.of(9, false)))
+                        net.jqwik.api.Tuple.of(1, true), net.jqwik.api.Tuple.of(9, false)),
+                    Arbitraries.frequency(
+                        net.jqwik.api.Tuple.of(3, 0),
+                        net.jqwik.api.Tuple.of(1, 1),
+                        net.jqwik.api.Tuple.of(1, 20)))
                 .as(Command::new)),
         net.jqwik.api.Tuple.of(
             5,
@@ -132,6 +139,75 @@ class PlannerPropertiesTest {
         net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(1, 900).map(Advance::new)));
   }
 
+  /**
+   * "Wanted out", written from the README's rules and not from the planner's code: a drill pin
+   * first (wanted out while it runs; once over, restored at once unless a signal wants the region
+   * out), then an unexpired force-serve pin (kept in whatever else says) or drain pin, then a build
+   * that failed or, with drainOnDeploy, is deploying (not once forgotten), then an open incident.
+   */
+  static final class Rules {
+    enum Want {
+      NONE,
+      FORCED_IN,
+      DRILL_OVER,
+      DRILL,
+      MANUAL,
+      BUILD,
+      ALERT;
+
+      boolean out() {
+        return this == DRILL || outForReal();
+      }
+
+      /** Out for a reason other than a drill. */
+      boolean outForReal() {
+        return this == MANUAL || this == BUILD || this == ALERT;
+      }
+    }
+
+    static Want want(dev.failover.core.domain.RegionMemory m, Policy policy, Instant now) {
+      Optional<Pin> pin = m.pin();
+      if (pin.isPresent() && pin.get().kind() == Pin.Kind.DRILL) {
+        if (pin.get().activeAt(now)) {
+          return Want.DRILL;
+        }
+        Want rest = signals(m, policy);
+        return rest == Want.NONE ? Want.DRILL_OVER : rest;
+      }
+      if (pin.isPresent() && pin.get().activeAt(now)) {
+        return pin.get().kind() == Pin.Kind.SERVE ? Want.FORCED_IN : Want.MANUAL;
+      }
+      return signals(m, policy);
+    }
+
+    /** Builds and incidents alone. */
+    static Want signals(dev.failover.core.domain.RegionMemory m, Policy policy) {
+      boolean buildOut =
+          m.build()
+              .filter(b -> !b.forgotten())
+              .filter(
+                  b ->
+                      (b.status().terminal() && b.status() != BuildStatus.SUCCESS)
+                          || (policy.drainOnDeploy() && b.status() == BuildStatus.WORKING))
+              .isPresent();
+      if (buildOut) {
+        return Want.BUILD;
+      }
+      return m.incidents().values().stream().anyMatch(Incident::isOpen) ? Want.ALERT : Want.NONE;
+    }
+  }
+
+  /**
+   * Liveness: after any history, once no pin is left and health has been HEALTHY for the longest
+   * restore hold plus the whole ramp, every region that nothing wants out serves at full.
+   */
+  @Property(tries = 2_000)
+  void aRegionNothingWantsOut_isBackAtFullAfterTheHoldAndTheRamp(@ForAll("scenarios") Scenario s) {
+    Harness h = new Harness(s);
+    h.run();
+    h.settle();
+  }
+
   /** Runs one scenario: records, plans, checks, applies. */
   static final class Harness {
     private final Scenario s;
@@ -143,7 +219,6 @@ class PlannerPropertiesTest {
     private ControllerMemory memory = ControllerMemory.empty();
     private LbConfig observed;
     private Instant now = START;
-    private boolean breakGlassEver;
     private int nextId;
 
     Harness(Scenario s) {
@@ -173,6 +248,31 @@ class PlannerPropertiesTest {
       for (Op op : s.ops()) {
         apply(op);
         step();
+      }
+    }
+
+    /**
+     * Lets every pin run out (the longest ttl is 240 minutes), reports every region HEALTHY, and
+     * plans every minute for the longest restore hold plus every ramp step's dwell and a margin.
+     */
+    void settle() {
+      now = now.plus(Duration.ofMinutes(241));
+      regions.forEach(r -> health.put(r, new Health(Health.Status.HEALTHY, now)));
+      Duration ramp = policy.stepDwell().multipliedBy(policy.rampSteps().size());
+      Instant end = now.plus(policy.maxRestoreHold()).plus(ramp).plus(Duration.ofMinutes(5));
+      while (now.isBefore(end)) {
+        step();
+        now = now.plusSeconds(60);
+      }
+      step();
+      for (Region r : regions) {
+        Rules.Want w = Rules.want(memory.region(r), policy, now);
+        if (!w.out()) {
+          assertEquals(
+              Topology.FULL,
+              memory.region(r).state().level(),
+              r + " (" + w + ") not back at full after the hold and the ramp");
+        }
       }
     }
 
@@ -220,6 +320,12 @@ class PlannerPropertiesTest {
                 id(), regions.get(b.region()), "build-" + b.build(), b.status(), now));
       } else if (op instanceof Command c) {
         boolean bg = c.breakGlass() && c.action().needsTtl() && c.action() != Action.DRILL;
+        Optional<String> target =
+            c.action() == Action.FORGET_INCIDENT
+                ? Optional.of("inc-" + c.region() + "-" + c.ttlMinutes() % 4)
+                : c.action() == Action.FORGET_BUILD
+                    ? Optional.of("build-" + c.ttlMinutes() % 3)
+                    : Optional.empty();
         deliver(
             new ControllerEvent.CommandEvent(
                 id(),
@@ -231,21 +337,29 @@ class PlannerPropertiesTest {
                     ? Optional.of(Duration.ofMinutes(c.ttlMinutes()))
                     : Optional.empty(),
                 bg,
-                now));
+                now.minus(Duration.ofMinutes(c.issuedLagMinutes())),
+                target));
       }
     }
 
     private void deliver(ControllerEvent e) {
+      ControllerMemory before = memory;
       ControllerMemory.Recorded r = memory.record(e);
       memory = r.memory();
       delivered.add(e);
       // recording it again is a no-op
       ControllerMemory.Recorded twice = memory.record(e);
       assertEquals(memory, twice.memory());
+      // the operator's last word wins: a pin command issued before the newest one recorded for
+      // its region changes nothing, however late it arrives
       if (e instanceof ControllerEvent.CommandEvent c
-          && c.breakGlass()
-          && c.action() == Action.DRAIN) {
-        breakGlassEver = true;
+          && c.target().isEmpty()
+          && before
+              .region(c.region())
+              .lastCommand()
+              .filter(last -> last.at().isAfter(c.at()))
+              .isPresent()) {
+        assertEquals(before.situation(), memory.situation(), "an older command undid a newer");
       }
     }
 
@@ -301,6 +415,10 @@ class PlannerPropertiesTest {
                           .filter(p -> p.activeAt(now) && p.breakGlass())
                           .isPresent());
       if (!breakGlassNow) {
+        // the README's rules: never below minServingRegions, never past maxDrainedFraction, never
+        // a survivor past capacity × headroom. Histories start within them and no plan may leave
+        // them; a break-glass drain may, while it is active; once it has expired the checks apply
+        // again: no plan makes a broken rule worse, so the excess only decays (hold, ramp)
         long servingBefore =
             regions.stream().filter(r -> memory.region(r).state().level() > 0).count();
         assertTrue(
@@ -318,39 +436,23 @@ class PlannerPropertiesTest {
         assertTrue(
             drained <= budget || drained <= drainedBefore + 1e-6,
             "drained " + drained + " of " + topology.totalCapacityRps() + ", was " + drainedBefore);
-        if (!breakGlassEver) {
-          assertTrue(drained <= budget, "drained " + drained + " with no break-glass ever");
-          assertTrue(serving >= policy.minServingRegions(), "serving " + serving + " < min");
-        }
+        checkHeadroom(plan);
       }
       // a drill does not count while another region is wanted out for a reason of its own
       boolean otherOut =
-          regions.stream()
-              .anyMatch(
-                  r ->
-                      Verdict.of(memory.region(r), policy, now)
-                          .out()
-                          .filter(w -> w.source() != Want.Source.DRILL)
-                          .isPresent());
+          regions.stream().anyMatch(r -> Rules.want(memory.region(r), policy, now).outForReal());
       boolean allOut =
           regions.stream()
               .allMatch(
-                  r ->
-                      Verdict.of(memory.region(r), policy, now)
-                          .out()
-                          .filter(w -> w.source() != Want.Source.DRILL || !otherOut)
-                          .isPresent());
+                  r -> {
+                    Rules.Want w = Rules.want(memory.region(r), policy, now);
+                    return w.outForReal() || (w == Rules.Want.DRILL && !otherOut);
+                  });
       for (Region r : regions) {
-        boolean drilling =
-            Verdict.of(memory.region(r), policy, now)
-                .out()
-                .filter(w -> w.source() == Want.Source.DRILL)
-                .isPresent();
+        boolean drilling = Rules.want(memory.region(r), policy, now) == Rules.Want.DRILL;
         if (drilling && otherOut) {
           assertTrue(plan.drillsAborted().contains(r), "drill in " + r + " aborted");
-          Verdict over =
-              Verdict.drillOver(memory.region(r), policy, memory.region(r).pin().orElseThrow());
-          if (over.out().isEmpty()) {
+          if (Rules.signals(memory.region(r), policy) == Rules.Want.NONE) {
             assertEquals(Topology.FULL, plan.decision(r).levelAfter(), r + " restored at once");
           }
         }
@@ -372,15 +474,65 @@ class PlannerPropertiesTest {
       }
     }
 
+    /**
+     * Headroom, from the README: traffic splits in proportion to effective weights base × level; no
+     * plan takes a serving region's share of expectedRps past capacity × headroom, unless it was
+     * there already and the plan does not raise it.
+     */
+    private void checkHeadroom(Plan plan) {
+      Map<Region, Double> before = loads(r -> memory.region(r).state().level());
+      Map<Region, Double> after = loads(r -> plan.nextStates().get(r).level());
+      for (RegionSpec spec : topology.regions()) {
+        Region r = spec.region();
+        int levelAfter = plan.nextStates().get(r).level();
+        if (levelAfter == 0 || levelAfter > memory.region(r).state().level()) {
+          // drained, or restoring: the rule protects the survivors of drains, and a region
+          // coming back takes its own share (a hold would push that share onto the others)
+          continue;
+        }
+        double limit = spec.capacityRps() * policy.headroom();
+        assertTrue(
+            after.get(r) <= limit + 1e-6 || after.get(r) <= before.get(r) + 1e-6,
+            r
+                + " takes "
+                + after.get(r)
+                + " rps, over "
+                + limit
+                + " and more than "
+                + before.get(r)
+                + "; states "
+                + memory.situation().regions().values().stream().map(m -> m.state()).toList()
+                + " plan "
+                + plan.decisions()
+                + " topology "
+                + topology);
+      }
+    }
+
+    private Map<Region, Double> loads(java.util.function.ToIntFunction<Region> level) {
+      double sum = 0;
+      Map<Region, Double> effective = new TreeMap<>();
+      for (RegionSpec spec : topology.regions()) {
+        double e = (double) spec.baseWeight() * level.applyAsInt(spec.region()) / Topology.FULL;
+        effective.put(spec.region(), e);
+        sum += e;
+      }
+      Map<Region, Double> loads = new TreeMap<>();
+      for (Map.Entry<Region, Double> e : effective.entrySet()) {
+        loads.put(e.getKey(), sum == 0 ? 0 : s.expectedRps() * e.getValue() / sum);
+      }
+      return loads;
+    }
+
     private void checkTransition(
         Region r, RegionState before, RegionState after, boolean drillAborted) {
-      Verdict v = Verdict.of(memory.region(r), policy, now);
+      Rules.Want v = Rules.want(memory.region(r), policy, now);
       // force-serve pins, and drills that ended or were aborted, restore at once
-      boolean forced = v.forcedIn() || drillAborted;
+      boolean forced = v == Rules.Want.FORCED_IN || v == Rules.Want.DRILL_OVER || drillAborted;
       boolean restoring =
           before.phase() == RegionState.Phase.OUT && after.phase() != RegionState.Phase.OUT;
       if (restoring && !forced) {
-        assertTrue(v.out().isEmpty(), r + " restored while wanted out");
+        assertTrue(!v.out(), r + " restored while wanted out");
         Duration hold = policy.restoreHold(before.flapCount());
         assertTrue(!now.isBefore(before.since().plus(hold)), r + " restored before its hold");
         Health h = health.get(r);
@@ -410,7 +562,7 @@ class PlannerPropertiesTest {
         assertTrue(health.get(r).healthy(), r + " stepped without a healthy check");
       }
       if (after.level() > before.level() && !forced) {
-        assertTrue(v.out().isEmpty(), r + " raised while wanted out");
+        assertTrue(!v.out(), r + " raised while wanted out");
       }
       if (after.phase() == RegionState.Phase.OUT && before.phase() == RegionState.Phase.OUT) {
         assertEquals(before.since(), after.since(), "drain time of " + r + " is kept while out");

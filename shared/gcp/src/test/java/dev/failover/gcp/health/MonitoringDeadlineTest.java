@@ -80,7 +80,7 @@ class MonitoringDeadlineTest {
   }
 
   @Test
-  void aDrainGoesOut_whileMonitoringHangs() {
+  void aDrainGoesOut_whileMonitoringHangs_withoutAskingIt_aRestoreWaitsOnlyTheDeadline() {
     InMemoryLoadBalancer lb = new InMemoryLoadBalancer(topology.baseConfig());
     MutableClock clock = new MutableClock(Fixtures.T0);
     Env env =
@@ -112,6 +112,26 @@ class MonitoringDeadlineTest {
             "m1");
     assertTrue(o.wrote(), o.summary());
     assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
-    assertFalse(readFailures.isEmpty(), "Monitoring was asked and did not answer in time");
+    assertTrue(metrics.requests.isEmpty(), "a drain of serving regions asks Monitoring nothing");
+    // the close: a restore needs health, so Monitoring is asked; it hangs, the read hits its
+    // deadline, counts as no data, and the reconcile completes without restoring
+    String close =
+        Payloads.monitoringIncident(
+            topology,
+            "0.hang",
+            "5xx us",
+            Fixtures.US,
+            Fixtures.T0,
+            Optional.of(Fixtures.T0.plusSeconds(60)));
+    Intake.Outcome closed =
+        intake.handle(
+            Intake.Stream.ALERTS,
+            PubsubMessage.envelope("m2", now, Map.of(), close, "projects/p/subscriptions/s")
+                .getBytes(StandardCharsets.UTF_8),
+            "m2");
+    assertEquals("changed", closed.status(), closed.summary());
+    assertFalse(metrics.requests.isEmpty(), "the restore asked Monitoring");
+    assertFalse(readFailures.isEmpty(), "Monitoring did not answer in time");
+    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
   }
 }
