@@ -1,9 +1,7 @@
 package dev.failover.bench;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.compute.v1.UrlMapsClient;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.failover.core.domain.Health;
@@ -80,7 +78,7 @@ public final class DistinctStorm {
       List<Future<?>> running = new ArrayList<>();
       long began = System.nanoTime();
       for (int i = 0; i < instances; i++) {
-        Firestore db = firestore(emulator);
+        Firestore db = ThreeRegions.firestore(emulator);
         UrlMapsClient client =
             ComputeClients.urlMaps(ComputeClients.Settings.fake(fake.endpoint()));
         clients.add(db);
@@ -193,16 +191,6 @@ public final class DistinctStorm {
         Map.of(),
         CloudBuilds.Routing.defaults(Optional.empty()),
         Duration.ofHours(1));
-  }
-
-  private static Firestore firestore(Emulator emulator) {
-    return FirestoreOptions.newBuilder()
-        .setProjectId("demo-project")
-        .setEmulatorHost(emulator.hostPort())
-        .setHost(emulator.hostPort())
-        .setCredentials(NoCredentials.getInstance())
-        .build()
-        .getService();
   }
 
   private static JsonObject report(

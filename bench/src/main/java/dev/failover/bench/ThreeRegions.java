@@ -1,11 +1,15 @@
 package dev.failover.bench;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
+import dev.failover.core.testing.Emulator;
 import dev.failover.fake.compute.ComputeFake;
 import java.util.List;
 
@@ -23,6 +27,17 @@ final class ThreeRegions {
       "https://www.googleapis.com/compute/v1/projects/" + PROJECT + "/global/backendServices/app-";
 
   private ThreeRegions() {}
+
+  /** A Firestore client of the emulator, in the demo project. */
+  static Firestore firestore(Emulator emulator) {
+    return FirestoreOptions.newBuilder()
+        .setProjectId(PROJECT)
+        .setEmulatorHost(emulator.hostPort())
+        .setHost(emulator.hostPort())
+        .setCredentials(NoCredentials.getInstance())
+        .build()
+        .getService();
+  }
 
   static Topology topology(String urlMap) {
     return new Topology(

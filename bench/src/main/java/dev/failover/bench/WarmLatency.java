@@ -1,10 +1,8 @@
 package dev.failover.bench;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.compute.v1.UrlMap;
 import com.google.cloud.compute.v1.UrlMapsClient;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import com.google.gson.JsonObject;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
@@ -64,14 +62,7 @@ public final class WarmLatency {
             ComputeClients.urlMaps(ComputeClients.Settings.fake(fake.endpoint()))) {
       ThreeRegions.put(fake, "app-url-map");
       ThreeRegions.put(fake, "baseline-map");
-      Firestore db =
-          FirestoreOptions.newBuilder()
-              .setProjectId("demo-project")
-              .setEmulatorHost(emulator.hostPort())
-              .setHost(emulator.hostPort())
-              .setCredentials(NoCredentials.getInstance())
-              .build()
-              .getService();
+      Firestore db = ThreeRegions.firestore(emulator);
       MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
       Ports ports = new Ports();
       StateStore store =

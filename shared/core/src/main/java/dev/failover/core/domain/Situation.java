@@ -268,16 +268,12 @@ public record Situation(Map<Region, RegionMemory> regions) {
     return changed(
         e.region(),
         before.withIncidents(incidents),
-        "incident "
-            + id
-            + " ("
-            + known.policy()
-            + ") forgotten in "
-            + e.region()
-            + " by "
-            + e.actor()
-            + ": "
-            + e.reason());
+        forgotten("incident " + id + " (" + known.policy() + ")", e));
+  }
+
+  /** The audit text of a forget: what, where, who and why. */
+  private static String forgotten(String what, CommandEvent e) {
+    return what + " forgotten in " + e.region() + " by " + e.actor() + ": " + e.reason();
   }
 
   /** Marks the region's newest build as forgotten: it no longer wants the region out. */
@@ -297,16 +293,7 @@ public record Situation(Map<Region, RegionMemory> regions) {
     return changed(
         e.region(),
         before.withBuild(known.get().forget()),
-        "build "
-            + id
-            + " ("
-            + known.get().status()
-            + ") forgotten in "
-            + e.region()
-            + " by "
-            + e.actor()
-            + ": "
-            + e.reason());
+        forgotten("build " + id + " (" + known.get().status() + ")", e));
   }
 
   private static Pin pin(CommandEvent e, Pin.Kind kind) {

@@ -34,11 +34,6 @@ sealed interface Verdict {
     return this instanceof WantedOut w ? Optional.of(w.want()) : Optional.empty();
   }
 
-  /** True when a pin or an ended drill restores the region at once. */
-  default boolean forcedIn() {
-    return this instanceof ForceServe || this instanceof DrillOver;
-  }
-
   /** The verdict on one region's memory at {@code now}. */
   static Verdict of(RegionMemory m, Policy policy, Instant now) {
     Optional<Pin> drill = m.pin().filter(p -> p.kind() == Pin.Kind.DRILL);

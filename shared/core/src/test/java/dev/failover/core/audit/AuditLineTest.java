@@ -44,6 +44,65 @@ class AuditLineTest {
   }
 
   @Test
+  void encode_everyOptionalFieldPresent_isWrittenInSchemaOrder_withTheExtraFieldsLast() {
+    AuditRecord r =
+        new AuditRecord(
+                "id-1",
+                Instant.parse("2026-11-01T12:03:00Z"),
+                Kind.VERIFIED,
+                new AuditRecord.Trigger(
+                    "command",
+                    "7",
+                    Optional.of("0.abc"),
+                    Optional.of("5xx"),
+                    Optional.of("b-1"),
+                    Optional.of("ann"),
+                    Optional.of(Instant.parse("2026-11-01T12:00:00Z"))),
+                new AuditRecord.LoadBalancerRef(
+                    "p",
+                    "URL_MAP_WEIGHTS",
+                    "um",
+                    Optional.of("f1"),
+                    Optional.of("f2"),
+                    Optional.of("op")),
+                List.of(
+                    new AuditRecord.RegionChange(
+                        "us-central1",
+                        "100",
+                        "50",
+                        500,
+                        "partial_drain",
+                        "why",
+                        Optional.of("headroom")),
+                    new AuditRecord.RegionChange(
+                        "europe-west1", "100", "100", 1000, "keep", "fine", Optional.empty())),
+                Optional.of("traffic_not_moved"),
+                false,
+                Outcome.SKIPPED,
+                Optional.of("boom"),
+                3,
+                "0.1.0",
+                "m",
+                Optional.of(42L))
+            .asDryRun();
+    assertEquals(
+        "{\"schema_version\":1,\"record_id\":\"id-1\",\"ts\":\"2026-11-01 12:03:00.000000 UTC\","
+            + "\"kind\":\"verified\",\"trigger\":{\"type\":\"command\",\"event_id\":\"7\","
+            + "\"incident_id\":\"0.abc\",\"policy\":\"5xx\",\"build_id\":\"b-1\",\"actor\":\"ann\","
+            + "\"incident_started_at\":\"2026-11-01 12:00:00.000000 UTC\"},"
+            + "\"load_balancer\":{\"project\":\"p\",\"mode\":\"URL_MAP_WEIGHTS\",\"resource\":\"um\","
+            + "\"fingerprint_before\":\"f1\",\"fingerprint_after\":\"f2\",\"operation\":\"op\"},"
+            + "\"regions\":[{\"region\":\"us-central1\",\"before\":\"100\",\"after\":\"50\","
+            + "\"level\":500,\"action\":\"partial_drain\",\"reason\":\"why\",\"rule\":\"headroom\"},"
+            + "{\"region\":\"europe-west1\",\"before\":\"100\",\"after\":\"100\",\"level\":1000,"
+            + "\"action\":\"keep\",\"reason\":\"fine\"}],\"rule\":\"traffic_not_moved\","
+            + "\"dry_run\":true,\"outcome\":\"skipped\",\"error\":\"boom\",\"latency_ms\":3,"
+            + "\"controller_version\":\"0.1.0\",\"message\":\"m\",\"propagation_seconds\":42,"
+            + "\"severity\":\"INFO\"}",
+        AuditLine.encode(r, java.util.Map.of("severity", "\"INFO\"")));
+  }
+
+  @Test
   void encode_matchesTheGoldenLine() {
     AuditRecord r = change("wrote us-central1=0", Optional.empty());
     assertEquals(
