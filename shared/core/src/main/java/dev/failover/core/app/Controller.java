@@ -159,7 +159,9 @@ public final class Controller {
     ControllerMemory.Pruned pruned = store.load().prune(now, INCIDENT_RETENTION);
     pruned.expiredPins().forEach((r, pin) -> records.add(audited(make.expired(r, pin))));
     ControllerMemory stored = pruned.memory();
+    ReconcileBudget budget = new ReconcileBudget(clock, settings.budget());
     for (int attempt = 1; ; attempt++) {
+      budget.beforeAttempt(attempt);
       LoadBalancer.Observed observed = loadBalancer.read();
       Basis basis = new Basis(attempt == 1 ? stored : prune.apply(store.load()), prune);
       boolean settled = basis.memory().books().writes().pending().isEmpty();
@@ -185,7 +187,7 @@ public final class Controller {
         return new Result(Optional.empty(), Optional.of(plan), false, records);
       }
       Optional<WriteProtocol.Applied> applied =
-          protocol.write(plan, observed, basis.edit(), attempt, now, make);
+          protocol.write(plan, observed, basis.edit(), attempt, now, budget.left(), make);
       if (applied.isEmpty()) {
         continue;
       }

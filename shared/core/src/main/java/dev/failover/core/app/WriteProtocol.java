@@ -142,8 +142,9 @@ final class WriteProtocol {
 
   /**
    * Writes {@code plan}: marker (committed with {@code decided}, the reconcile's edits so far),
-   * intent, apply, outcome. Empty when the fingerprint was stale and the caller may plan again;
-   * throws when the write failed or may have failed, or after {@link #MAX_ATTEMPTS} stale ones.
+   * intent, apply (waiting at most {@code maxWait} for the platform), outcome. Empty when the
+   * fingerprint was stale and the caller may plan again; throws when the write failed or may have
+   * failed, or after {@link #MAX_ATTEMPTS} stale ones.
    */
   Optional<Applied> write(
       Plan plan,
@@ -151,6 +152,7 @@ final class WriteProtocol {
       UnaryOperator<ControllerMemory> decided,
       int attempt,
       Instant now,
+      Duration maxWait,
       AuditRecords make) {
     String eventId = make.trigger().eventId();
     PendingWrite pending =
@@ -160,7 +162,7 @@ final class WriteProtocol {
     audit.write(make.intent(plan, observed, pending));
     LoadBalancer.Written written;
     try {
-      written = loadBalancer.apply(plan.target(), observed.fingerprint(), parked);
+      written = loadBalancer.apply(plan.target(), observed.fingerprint(), parked, maxWait);
     } catch (StaleFingerprintException e) {
       // certainly not applied: the platform refused the stale fingerprint
       audit.write(make.failed(plan, observed, pending, "stale fingerprint: " + e.getMessage()));

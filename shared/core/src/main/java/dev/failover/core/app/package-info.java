@@ -5,15 +5,18 @@
  * handle(event)     DrillGate.refusal ─► store.record(event) ─► (nothing new and all reconciled? stop)
  *                                                   │
  * reconcile()       load memory, expire pins ◄──────┘
- *   per attempt:    read load balancer
+ *   per attempt:    ReconcileBudget           spent? no new attempt (transient: redelivered)
+ *                   read load balancer
  *                   WriteProtocol.recover     interrupted writes past the grace: applied or failed
  *                   DriftCheck.detect         someone else changed the load balancer: adopt or revert
  *                   PropagationCheck.check    did traffic move after earlier writes? (first attempt)
+ *                   read health               only when a decision can use it (never to drain)
  *                   StaleIncidents.check      an incident open past incident_stale_after in a region
  *                                             healthy for the restore hold is closed (its close was lost)
  *                   Planner.plan              the config wanted, with a decision per region
  *                   DrillGate.endAborted      drills the plan aborted end now
  *                   WriteProtocol.write       marker (+ the edits above) ─► intent ─► apply ─► outcome
+ *                                             (apply waits at most what is left of the budget)
  *                                             (a stale fingerprint: next attempt)
  *                   Notices.of                holds and pages that began or changed
  *                   DrillGate.steps           drills started, aborted or ended by the write

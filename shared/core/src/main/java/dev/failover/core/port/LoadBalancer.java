@@ -38,6 +38,17 @@ public interface LoadBalancer {
   Written apply(LbConfig target, String fingerprint, Map<Region, String> parked);
 
   /**
+   * As {@link #apply(LbConfig, String, Map)}, waiting at most {@code maxWait} for the platform to
+   * report the write done: what is left of the reconcile's budget. A write still running then
+   * throws a {@link TransientException}; its pending-write marker lets the next reconcile resolve
+   * it. Adapters that do not wait ignore the bound.
+   */
+  default Written apply(
+      LbConfig target, String fingerprint, Map<Region, String> parked, java.time.Duration maxWait) {
+    return apply(target, fingerprint, parked);
+  }
+
+  /**
    * What a write returned: the new fingerprint where the platform gives it, the operation that did
    * it.
    */

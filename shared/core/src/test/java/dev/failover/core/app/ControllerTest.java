@@ -126,6 +126,67 @@ class ControllerTest {
   }
 
   @Test
+  void aWriteWaitsOnlyForWhatIsLeftOfTheBudget_andNoAttemptStartsAfterIt() {
+    dev.failover.core.testing.MutableClock wall =
+        new dev.failover.core.testing.MutableClock(Instant.EPOCH);
+    List<Duration> waits = new ArrayList<>();
+    // every read of the load balancer takes 25 s, and every write finds the fingerprint stale
+    dev.failover.core.port.LoadBalancer slow =
+        new dev.failover.core.port.LoadBalancer() {
+          @Override
+          public Observed read() {
+            wall.advance(Duration.ofSeconds(25));
+            return lb.read();
+          }
+
+          @Override
+          public Written apply(
+              dev.failover.core.domain.LbConfig target,
+              String fingerprint,
+              java.util.Map<dev.failover.core.domain.Region, String> parked) {
+            throw new AssertionError("the controller gives every write its wait");
+          }
+
+          @Override
+          public Written apply(
+              dev.failover.core.domain.LbConfig target,
+              String fingerprint,
+              java.util.Map<dev.failover.core.domain.Region, String> parked,
+              Duration maxWait) {
+            waits.add(maxWait);
+            throw new StaleFingerprintException("changed by someone else");
+          }
+        };
+    Controller c =
+        new Controller(
+            ControllerSettings.of(topology, Policy.defaults(), "test")
+                .withBudget(Duration.ofSeconds(60)),
+            store,
+            slow,
+            health,
+            audit,
+            wall,
+            pauses::add);
+    TransientException e =
+        assertThrows(TransientException.class, () -> c.handle(open("m1", 0), alert("m1"), min(0)));
+    // reads end at 25, 50 and 75 s: 35 s left, then 10 s, then the least wait (1 s); no fourth
+    assertEquals(
+        List.of(Duration.ofSeconds(35), Duration.ofSeconds(10), Duration.ofSeconds(1)), waits);
+    assertEquals(
+        "the reconcile used its budget of PT1M in 3 attempt(s); the next delivery or tick carries"
+            + " on",
+        e.getMessage());
+    assertEquals(
+        "the reconcile budget must be between PT5S and PT9M, got PT4S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ControllerSettings.of(topology, Policy.defaults(), "t")
+                        .withBudget(Duration.ofSeconds(4)))
+            .getMessage());
+  }
+
+  @Test
   void handle_sameDeliveryTwice_writesOnceAndIgnoresTheSecond() {
     controller.handle(open("m1", 0), alert("m1"), min(0));
     Controller.Result again = controller.handle(open("m1", 0), alert("m1"), min(1));

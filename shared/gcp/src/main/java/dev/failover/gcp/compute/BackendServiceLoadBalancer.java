@@ -92,8 +92,18 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
   }
 
   @Override
+  public Written apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
+    return apply(target, fingerprint, parked, operationTimeout.plusSeconds(1));
+  }
+
+  /** Waits for the operation at most {@code maxWait}, and never longer than the client polls. */
+  @Override
   public synchronized Written apply(
-      LbConfig target, String fingerprint, Map<Region, String> parked) {
+      LbConfig target, String fingerprint, Map<Region, String> parked, Duration maxWait) {
+    Duration wait =
+        maxWait.compareTo(operationTimeout.plusSeconds(1)) < 0
+            ? maxWait
+            : operationTimeout.plusSeconds(1);
     BackendService current = lastRead;
     if (current == null || !current.getFingerprint().equals(fingerprint)) {
       read();
@@ -113,7 +123,7 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
       Operation op =
           client
               .patchAsync(topology.project(), topology.resource(), patch)
-              .get(operationTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+              .get(wait.toMillis(), TimeUnit.MILLISECONDS);
       lastRead = null;
       return Written.operation(op.getName());
     } catch (Exception e) {

@@ -43,7 +43,8 @@ public final class Assembly {
     Controller controller =
         new Controller(
             ControllerSettings.of(env.topology(), env.policy(), VERSION)
-                .withOversight(env.oversight()),
+                .withOversight(env.oversight())
+                .withBudget(env.google().reconcileBudget()),
             store,
             loadBalancer,
             health,

@@ -62,6 +62,7 @@ public record Env(
           "FAILOVER_BUILD_SERVICE_KEY",
           "FAILOVER_BUILD_REGION_KEY",
           "FAILOVER_MAX_EVENT_AGE",
+          "FAILOVER_RECONCILE_BUDGET",
           "FAILOVER_ADAPTERS",
           "FAILOVER_PATH_MATCHERS",
           "FAILOVER_UPTIME_CHECKS",
@@ -95,7 +96,8 @@ public record Env(
       Map<Region, String> uptimeChecks,
       double max5xxRatio,
       long minRequests,
-      Optional<Double> maxP95Millis) {}
+      Optional<Double> maxP95Millis,
+      Duration reconcileBudget) {}
 
   /** Settings of the embedded adapters: where the files live. */
   public record Embedded(Path stateFile, Path loadBalancerFile, Optional<Path> healthFile) {}
@@ -114,6 +116,7 @@ public record Env(
     private Defaults() {}
 
     static final Duration MAX_EVENT_AGE = Duration.ofHours(1);
+    static final Duration RECONCILE_BUDGET = Duration.ofSeconds(60);
     static final String BUILD_SERVICE_KEY =
         CloudBuilds.Routing.defaults(Optional.empty()).serviceKey();
     static final String BUILD_REGION_KEY =
@@ -271,7 +274,18 @@ public record Env(
         uptimeChecks(env, topology, p),
         number(env, "FAILOVER_HEALTH_MAX_5XX_RATIO", Defaults.MAX_5XX_RATIO, 0, 1, p),
         (long) number(env, "FAILOVER_HEALTH_MIN_REQUESTS", Defaults.MIN_REQUESTS, 1, 1e9, p),
-        maxP95);
+        maxP95,
+        reconcileBudget(env, p));
+  }
+
+  /** FAILOVER_RECONCILE_BUDGET: PT5S..PT9M (default PT60S, half the functions' timeout). */
+  private static Duration reconcileBudget(Map<String, String> env, Problems p) {
+    Duration d = duration(env, "FAILOVER_RECONCILE_BUDGET", Defaults.RECONCILE_BUDGET, p);
+    if (d.compareTo(Duration.ofSeconds(5)) < 0 || d.compareTo(Duration.ofMinutes(9)) > 0) {
+      p.add("FAILOVER_RECONCILE_BUDGET", "between PT5S and PT9M, got " + d);
+      return Defaults.RECONCILE_BUDGET;
+    }
+    return d;
   }
 
   private static Embedded embedded(Map<String, String> env) {

@@ -148,6 +148,22 @@ class ComputeLoadBalancerTest {
     }
 
     @Test
+    void apply_waitsForTheOperationOnlyAsLongAsTheReconcileAllows() {
+      // the operation runs for 12 polls (about 2.6 s at the fake's 10 ms x 1.5 polling)
+      fake.operationPolls(12);
+      LoadBalancer.Observed o = lb.read();
+      assertThrows(
+          dev.failover.core.port.TransientException.class,
+          () -> lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of(), Duration.ofMillis(200)));
+      assertEquals(1, fake.count(Call.PATCH), "the PATCH went out; only the wait was cut short");
+      // the same operation, given the adapter's own wait (5 s), is seen through to the end
+      fake.operationPolls(12);
+      LoadBalancer.Observed again = lb.read();
+      assertTrue(
+          lb.apply(weights(0, 100, 100), again.fingerprint(), Map.of()).operation().isPresent());
+    }
+
+    @Test
     void apply_patchesWeightsEverywhereAndKeepsTheRest_withOneGetAndOnePatch() {
       LoadBalancer.Observed o = lb.read();
       lb.apply(weights(0, 100, 100), o.fingerprint(), Map.of());

@@ -47,7 +47,8 @@ class EnvTest {
                 "FAILOVER_UPTIME_CHECKS",
                     "{\"us-central1\":\"app-us\",\"europe-west1\":\"app-eu\"}",
                 "FAILOVER_HEALTH_MAX_P95_MS", "1500",
-                "FAILOVER_LEDGER_TTL", "P3D"));
+                "FAILOVER_LEDGER_TTL", "P3D",
+                "FAILOVER_RECONCILE_BUDGET", "PT90S"));
     assertEquals(Env.Adapters.GOOGLE, env.adapters());
     assertEquals(java.util.Set.of("api", "web"), env.google().pathMatchers());
     assertEquals(
@@ -56,6 +57,7 @@ class EnvTest {
     assertEquals(Optional.of(1500.0), env.google().maxP95Millis());
     assertEquals(Duration.ofDays(3), env.google().ledgerTtl());
     assertEquals("um", env.google().healthService());
+    assertEquals(Duration.ofSeconds(90), env.google().reconcileBudget());
   }
 
   @Test
@@ -69,14 +71,16 @@ class EnvTest {
                         "FAILOVER_POLICY", "{\"headroom\":2}",
                         "FAILOVER_BUILD_REGION_KEY", "region",
                         "FAILOVER_MAX_EVENT_AGE", "1h",
-                        "FAILOVER_ADAPTERS", "redis")));
+                        "FAILOVER_ADAPTERS", "redis",
+                        "FAILOVER_RECONCILE_BUDGET", "PT1S")));
     assertEquals(
         "invalid configuration:\n"
             + "  FAILOVER_TOPOLOGY: required (the topology JSON; or FAILOVER_TOPOLOGY_FILE, a path)\n"
             + "  FAILOVER_POLICY: policy: headroom must be in (0, 1], got 2.0\n"
             + "  FAILOVER_BUILD_REGION_KEY: a user substitution looks like _REGION (underscore, capitals), got 'region'\n"
             + "  FAILOVER_MAX_EVENT_AGE: an ISO-8601 duration such as PT1H, got '1h'\n"
-            + "  FAILOVER_ADAPTERS: google or embedded, got 'redis'",
+            + "  FAILOVER_ADAPTERS: google or embedded, got 'redis'\n"
+            + "  FAILOVER_RECONCILE_BUDGET: between PT5S and PT9M, got PT1S",
         e.getMessage());
   }
 
