@@ -208,63 +208,38 @@ class EndToEndIT {
     await(n + " more ticks handled", Duration.ofSeconds(30), () -> handled("tick") >= target);
   }
 
+  /** Deliveries being made now: {@link #close} waits for none before it drains the topics. */
+  static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+
   /** Eventarc's part: pull, wrap as a binary CloudEvent, POST, ack on 2xx, nack otherwise. */
   static void deliverLoop(String stream) {
     SubscriptionName sub = SubscriptionName.of(PROJECT, "eventarc-" + stream);
     while (running.get()) {
       try {
         if (paused.get()) {
-          Thread.sleep(50);
+          Thread.sleep(50); // between tests: idle
           continue;
         }
+        // a pull on the emulator blocks until a message comes: it is not counted as in flight
         PullResponse r = subs.pull(sub, 20);
         if (r.getReceivedMessagesCount() == 0) {
-          Thread.sleep(50);
+          Thread.sleep(50); // Eventarc's poll interval on an empty subscription
           continue;
         }
-        List<String> ack = new ArrayList<>();
-        List<String> nack = new ArrayList<>();
-        for (ReceivedMessage m : r.getReceivedMessagesList()) {
-          JsonObject msg = new JsonObject();
-          msg.addProperty(
-              "data", Base64.getEncoder().encodeToString(m.getMessage().getData().toByteArray()));
-          JsonObject attrs = new JsonObject();
-          m.getMessage().getAttributesMap().forEach(attrs::addProperty);
-          msg.add("attributes", attrs);
-          msg.addProperty("messageId", m.getMessage().getMessageId());
-          Instant published =
-              Instant.ofEpochSecond(
-                  m.getMessage().getPublishTime().getSeconds(),
-                  m.getMessage().getPublishTime().getNanos());
-          msg.addProperty("publishTime", published.toString());
-          JsonObject body = new JsonObject();
-          body.add("message", msg);
-          body.addProperty("subscription", sub.toString());
-          HttpRequest req =
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(stream) + "/"))
-                  .header("Content-Type", "application/json")
-                  .header("ce-specversion", "1.0")
-                  .header("ce-id", m.getMessage().getMessageId())
-                  .header("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
-                  .header(
-                      "ce-source",
-                      "//pubsub.googleapis.com/projects/"
-                          + PROJECT
-                          + "/topics/"
-                          + TOPICS.get(stream))
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                  .build();
-          int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-          (status / 100 == 2 ? ack : nack).add(m.getAckId());
-          if (status / 100 == 2) {
-            HANDLED.computeIfAbsent(stream, k -> new AtomicInteger()).incrementAndGet();
+        IN_FLIGHT.incrementAndGet();
+        try {
+          // the pause is checked again once counted: close() either sees this delivery in flight
+          // or this loop sees the pause and hands the messages back
+          if (paused.get()) {
+            subs.modifyAckDeadline(
+                sub,
+                r.getReceivedMessagesList().stream().map(ReceivedMessage::getAckId).toList(),
+                0);
+          } else {
+            deliverBatch(stream, sub, r);
           }
-        }
-        if (!ack.isEmpty()) {
-          subs.acknowledge(sub, ack);
-        }
-        if (!nack.isEmpty()) {
-          subs.modifyAckDeadline(sub, nack, 0);
+        } finally {
+          IN_FLIGHT.decrementAndGet();
         }
       } catch (InterruptedException e) {
         return;
@@ -273,6 +248,51 @@ class EndToEndIT {
           return;
         }
       }
+    }
+  }
+
+  /** The deliveries of one pull: POST each, ack on 2xx, nack otherwise. */
+  static void deliverBatch(String stream, SubscriptionName sub, PullResponse r) throws Exception {
+    List<String> ack = new ArrayList<>();
+    List<String> nack = new ArrayList<>();
+    for (ReceivedMessage m : r.getReceivedMessagesList()) {
+      JsonObject msg = new JsonObject();
+      msg.addProperty(
+          "data", Base64.getEncoder().encodeToString(m.getMessage().getData().toByteArray()));
+      JsonObject attrs = new JsonObject();
+      m.getMessage().getAttributesMap().forEach(attrs::addProperty);
+      msg.add("attributes", attrs);
+      msg.addProperty("messageId", m.getMessage().getMessageId());
+      Instant published =
+          Instant.ofEpochSecond(
+              m.getMessage().getPublishTime().getSeconds(),
+              m.getMessage().getPublishTime().getNanos());
+      msg.addProperty("publishTime", published.toString());
+      JsonObject body = new JsonObject();
+      body.add("message", msg);
+      body.addProperty("subscription", sub.toString());
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(stream) + "/"))
+              .header("Content-Type", "application/json")
+              .header("ce-specversion", "1.0")
+              .header("ce-id", m.getMessage().getMessageId())
+              .header("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
+              .header(
+                  "ce-source",
+                  "//pubsub.googleapis.com/projects/" + PROJECT + "/topics/" + TOPICS.get(stream))
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+              .build();
+      int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+      (status / 100 == 2 ? ack : nack).add(m.getAckId());
+      if (status / 100 == 2) {
+        HANDLED.computeIfAbsent(stream, k -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+    if (!ack.isEmpty()) {
+      subs.acknowledge(sub, ack);
+    }
+    if (!nack.isEmpty()) {
+      subs.modifyAckDeadline(sub, nack, 0);
     }
   }
 
@@ -365,7 +385,7 @@ class EndToEndIT {
   @AfterEach
   void close() throws Exception {
     paused.set(true);
-    Thread.sleep(500); // deliveries in flight finish
+    await("deliveries in flight to finish", Duration.ofSeconds(30), () -> IN_FLIGHT.get() == 0);
     for (String stream : TOPICS.keySet()) {
       SubscriptionName sub = SubscriptionName.of(PROJECT, "eventarc-" + stream);
       for (int empty = 0; empty < 2; ) {
