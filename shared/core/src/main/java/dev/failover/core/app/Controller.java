@@ -103,8 +103,7 @@ public final class Controller {
     }
     ControllerMemory.Recorded recorded = store.record(event);
     List<AuditRecord> records = new ArrayList<>();
-    boolean forget =
-        event instanceof ControllerEvent.CommandEvent c && c.action().targetField().isPresent();
+    boolean forget = event instanceof ControllerEvent.CommandEvent c && c.action().forgets();
     if (forget && recorded.effect() == ControllerMemory.Effect.CHANGED) {
       records.add(audited(make.forgotten(recorded.detail())));
     } else if (recorded.effect() == ControllerMemory.Effect.DUPLICATE

@@ -19,8 +19,10 @@ public record ControllerSettings(
 
   public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
 
-  /** The least a write is given to be confirmed, even when the budget is nearly spent. */
-  static final Duration MIN_WAIT = Duration.ofSeconds(1);
+  /** The shortest and longest budget accepted. */
+  public static final Duration MIN_BUDGET = Duration.ofSeconds(5);
+
+  public static final Duration MAX_BUDGET = Duration.ofMinutes(9);
 
   public ControllerSettings {
     Objects.requireNonNull(topology);
@@ -28,11 +30,20 @@ public record ControllerSettings(
     Objects.requireNonNull(version);
     Objects.requireNonNull(oversight);
     Objects.requireNonNull(budget, "budget");
-    if (budget.compareTo(Duration.ofSeconds(5)) < 0
-        || budget.compareTo(Duration.ofMinutes(9)) > 0) {
+    if (!budgetAllowed(budget)) {
       throw new IllegalArgumentException(
-          "the reconcile budget must be between PT5S and PT9M, got " + budget);
+          "the reconcile budget must be between "
+              + MIN_BUDGET
+              + " and "
+              + MAX_BUDGET
+              + ", got "
+              + budget);
     }
+  }
+
+  /** True for a budget between {@link #MIN_BUDGET} and {@link #MAX_BUDGET}. */
+  public static boolean budgetAllowed(Duration budget) {
+    return budget.compareTo(MIN_BUDGET) >= 0 && budget.compareTo(MAX_BUDGET) <= 0;
   }
 
   public static ControllerSettings of(Topology topology, Policy policy, String version) {

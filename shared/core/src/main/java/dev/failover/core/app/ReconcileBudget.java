@@ -8,9 +8,12 @@ import java.time.Instant;
 /**
  * The time one reconcile may take, counted on the controller's clock from its start: no attempt
  * after the first starts once it is spent, and a write waits for its operation only for what is
- * left (never less than {@link ControllerSettings#MIN_WAIT}).
+ * left (never less than {@link #MIN_WAIT}).
  */
 final class ReconcileBudget {
+  /** The least a write is given to be confirmed, even when the budget is nearly spent. */
+  static final Duration MIN_WAIT = Duration.ofSeconds(1);
+
   private final Clock clock;
   private final Duration budget;
   private final Instant deadline;
@@ -36,6 +39,6 @@ final class ReconcileBudget {
   /** What is left for a write's confirmation. */
   Duration left() {
     Duration left = Duration.between(clock.instant(), deadline);
-    return left.compareTo(ControllerSettings.MIN_WAIT) < 0 ? ControllerSettings.MIN_WAIT : left;
+    return left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left;
   }
 }

@@ -52,7 +52,7 @@ final class StaleIncidents {
     for (Region r : regions) {
       Health h = health.getOrDefault(r, Health.noData(Instant.EPOCH));
       for (Incident i : situation.region(r).incidents().values()) {
-        if (!i.isOpen() || now.isBefore(i.startedAt().plus(policy.incidentStaleAfter()))) {
+        if (!i.staleAt(now, policy.incidentStaleAfter())) {
           continue;
         }
         if (h.healthy() && !now.isBefore(h.since().plus(policy.restoreAfter()))) {

@@ -145,6 +145,11 @@ public sealed interface ControllerEvent
         };
       }
 
+      /** True for forget-incident and forget-build: they name what they forget. */
+      public boolean forgets() {
+        return targetField().isPresent();
+      }
+
       /** Every action's wire form, for messages: {@code drain, restore, ...}. */
       public static String wireList() {
         return java.util.Arrays.stream(values())
@@ -220,7 +225,7 @@ public sealed interface ControllerEvent
     /** Restore, unpin and the forgets can end a drain but never start one. */
     @Override
     public boolean onlyMakesSafer() {
-      return action == Action.RESTORE || action == Action.UNPIN || action.targetField().isPresent();
+      return action == Action.RESTORE || action == Action.UNPIN || action.forgets();
     }
   }
 }

@@ -33,6 +33,11 @@ public record Incident(String id, String policy, Instant startedAt, Optional<Ins
     return endedAt.isEmpty();
   }
 
+  /** True while open at {@code now} for {@code staleAfter} or longer with no close. */
+  public boolean staleAt(Instant now, java.time.Duration staleAfter) {
+    return isOpen() && !now.isBefore(startedAt.plus(staleAfter));
+  }
+
   public Incident closedAt(Instant at) {
     return new Incident(
         id, policy, startedAt, Optional.of(at.isBefore(startedAt) ? startedAt : at));

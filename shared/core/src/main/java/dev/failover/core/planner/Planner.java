@@ -133,12 +133,8 @@ public final class Planner {
       if (m.state().phase() != RegionState.Phase.SERVING) {
         return true;
       }
-      boolean stale =
-          m.incidents().values().stream()
-              .anyMatch(
-                  i ->
-                      i.isOpen() && !now.isBefore(i.startedAt().plus(policy.incidentStaleAfter())));
-      if (stale) {
+      if (m.incidents().values().stream()
+          .anyMatch(i -> i.staleAt(now, policy.incidentStaleAfter()))) {
         return true;
       }
     }

@@ -93,6 +93,7 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
 
   @Override
   public Written apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
+    // no reconcile budget to honour: the longest wait operationWait allows
     return apply(target, fingerprint, parked, operationTimeout.plusSeconds(1));
   }
 
@@ -100,10 +101,7 @@ public final class BackendServiceLoadBalancer implements LoadBalancer {
   @Override
   public synchronized Written apply(
       LbConfig target, String fingerprint, Map<Region, String> parked, Duration maxWait) {
-    Duration wait =
-        maxWait.compareTo(operationTimeout.plusSeconds(1)) < 0
-            ? maxWait
-            : operationTimeout.plusSeconds(1);
+    Duration wait = ComputeClients.operationWait(operationTimeout, maxWait);
     BackendService current = lastRead;
     if (current == null || !current.getFingerprint().equals(fingerprint)) {
       read();

@@ -109,4 +109,13 @@ public final class ComputeClients {
         .setMaxRpcTimeoutDuration(Duration.ZERO)
         .build();
   }
+
+  /**
+   * How long a write waits for its operation: {@code maxWait} (what is left of the reconcile's
+   * budget), never longer than the client polls it ({@code operationTimeout}) and a second.
+   */
+  static Duration operationWait(Duration operationTimeout, Duration maxWait) {
+    Duration longest = operationTimeout.plusSeconds(1);
+    return maxWait.compareTo(longest) < 0 ? maxWait : longest;
+  }
 }

@@ -96,6 +96,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
 
   @Override
   public Written apply(LbConfig target, String fingerprint, Map<Region, String> parked) {
+    // no reconcile budget to honour: the longest wait operationWait allows
     return apply(target, fingerprint, parked, operationTimeout.plusSeconds(1));
   }
 
@@ -103,10 +104,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
   @Override
   public synchronized Written apply(
       LbConfig target, String fingerprint, Map<Region, String> parked, Duration maxWait) {
-    Duration wait =
-        maxWait.compareTo(operationTimeout.plusSeconds(1)) < 0
-            ? maxWait
-            : operationTimeout.plusSeconds(1);
+    Duration wait = ComputeClients.operationWait(operationTimeout, maxWait);
     UrlMap current = lastRead;
     if (current == null || !current.getFingerprint().equals(fingerprint)) {
       read();

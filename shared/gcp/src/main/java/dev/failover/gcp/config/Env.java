@@ -1,6 +1,7 @@
 package dev.failover.gcp.config;
 
 import com.google.gson.JsonElement;
+import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
@@ -116,7 +117,7 @@ public record Env(
     private Defaults() {}
 
     static final Duration MAX_EVENT_AGE = Duration.ofHours(1);
-    static final Duration RECONCILE_BUDGET = Duration.ofSeconds(60);
+    static final Duration RECONCILE_BUDGET = ControllerSettings.DEFAULT_BUDGET;
     static final String BUILD_SERVICE_KEY =
         CloudBuilds.Routing.defaults(Optional.empty()).serviceKey();
     static final String BUILD_REGION_KEY =
@@ -281,8 +282,15 @@ public record Env(
   /** FAILOVER_RECONCILE_BUDGET: PT5S..PT9M (default PT60S, half the functions' timeout). */
   private static Duration reconcileBudget(Map<String, String> env, Problems p) {
     Duration d = duration(env, "FAILOVER_RECONCILE_BUDGET", Defaults.RECONCILE_BUDGET, p);
-    if (d.compareTo(Duration.ofSeconds(5)) < 0 || d.compareTo(Duration.ofMinutes(9)) > 0) {
-      p.add("FAILOVER_RECONCILE_BUDGET", "between PT5S and PT9M, got " + d);
+    if (!ControllerSettings.budgetAllowed(d)) {
+      p.add(
+          "FAILOVER_RECONCILE_BUDGET",
+          "between "
+              + ControllerSettings.MIN_BUDGET
+              + " and "
+              + ControllerSettings.MAX_BUDGET
+              + ", got "
+              + d);
       return Defaults.RECONCILE_BUDGET;
     }
     return d;
