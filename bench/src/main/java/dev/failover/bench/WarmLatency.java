@@ -205,8 +205,9 @@ public final class WarmLatency {
         }
 
         @Override
-        public ControllerMemory.Recorded record(ControllerEvent event) {
-          return time(() -> inner.record(event));
+        public <T> Recording<T> record(
+            ControllerEvent event, Function<ControllerMemory.Recorded, Change<T>> then) {
+          return time(() -> inner.record(event, then));
         }
       };
     }

@@ -2,9 +2,14 @@
  * The reconcile use case, as a pipeline of small steps.
  *
  * <pre>
- * handle(event)     DrillGate.refusal ─► store.record(event) ─► (nothing new and all reconciled? stop)
+ * handle(event)     DrillGate.refusal
+ *                   QuietChange.readAhead     would the event change the memory? read the load
+ *                                             balancer (and health when a decision can use it)
+ *                   store.record(event, then) one commit: the event, and when its plan writes
+ *                                             nothing, the reconcile's outcome too (QuietChange.settle)
+ *                                             ─► settled, or nothing new and all reconciled? stop
  *                                                   │
- * reconcile()       load memory, expire pins ◄──────┘
+ * reconcile()       load memory, expire pins ◄──────┘ (first attempt: what was read ahead)
  *   per attempt:    ReconcileBudget           spent? no new attempt (transient: redelivered)
  *                   read load balancer
  *                   WriteProtocol.recover     interrupted writes past the grace: applied or failed
@@ -27,7 +32,8 @@
  * returns its audit records and an edit of the memory. The edits are committed once: with the
  * pending-write marker before a write (so that a crash after the write finds them), or in the one
  * commit after the plan when nothing is written. The memory is therefore written at most twice per
- * reconcile (marker, then outcome), besides the event's own record.
+ * reconcile (marker, then outcome), besides the event's own record; an event whose plan writes
+ * nothing is one commit in all ({@link dev.failover.core.app.QuietChange}).
  *
  * <p>Where each kind of audit record is made (all in {@link dev.failover.core.app.AuditRecords}):
  *

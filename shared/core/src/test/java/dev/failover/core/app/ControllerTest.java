@@ -218,6 +218,8 @@ class ControllerTest {
 
   @Test
   void redelivery_afterAFailedReconcile_reconcilesAtOnce() {
+    // the read before recording and the reconcile's read both fail: the event is recorded alone
+    lb.failNextRead(new TransientException("compute 503"));
     lb.failNextRead(new TransientException("compute 503"));
     assertThrows(
         TransientException.class, () -> controller.handle(open("m1", 0), alert("m1"), min(0)));

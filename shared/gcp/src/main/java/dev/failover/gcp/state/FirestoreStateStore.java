@@ -43,15 +43,18 @@ import java.util.function.Function;
  * fail; the loop reads again and recomputes. No locks are held, so concurrent function instances
  * cannot deadlock; a redelivery long after the memory's window of recent ids is still recognised.
  *
- * <p>An event that changes nothing (a duplicate, a stale or refused event, a renotification) is
- * committed as its ledger entry alone, without a precondition on the memory, which every delivery
- * of a storm would otherwise contend for. Its verdict may come from a read that another writer has
- * overtaken before the commit; the history is still serializable, in the order "this event, then
- * the other writer": the verdict read only the memory and wrote only its own ledger entry, which no
- * other writer reads (a concurrent delivery of the same event fails to create the same entry and
- * retries as a duplicate). A read-write transaction would add read locks for no stronger result; a
- * first try of one ({@code runTransaction} with {@code getAll} and {@code create}) timed out after
- * 30 s against the emulator even with a single writer, and was not pursued.
+ * <p>Recording an event commits, in one batch, its ledger entry and the memory after it and after
+ * what the controller does in the same commit (the reconcile of a change that writes nothing to the
+ * load balancer): one commit per event in that case. An event that changes nothing (a duplicate, a
+ * stale or refused event, a renotification) is committed as its ledger entry alone, without a
+ * precondition on the memory, which every delivery of a storm would otherwise contend for. Its
+ * verdict may come from a read that another writer has overtaken before the commit; the history is
+ * still serializable, in the order "this event, then the other writer": the verdict read only the
+ * memory and wrote only its own ledger entry, which no other writer reads (a concurrent delivery of
+ * the same event fails to create the same entry and retries as a duplicate). A read-write
+ * transaction would add read locks for no stronger result; a first try of one ({@code
+ * runTransaction} with {@code getAll} and {@code create}) timed out after 30 s against the emulator
+ * even with a single writer, and was not pursued.
  *
  * <p>Every Firestore failure surfaces as {@link TransientException}: Pub/Sub redelivers.
  */
@@ -137,36 +140,47 @@ public final class FirestoreStateStore implements StateStore {
   }
 
   @Override
-  public ControllerMemory.Recorded record(ControllerEvent event) {
+  public <T> Recording<T> record(
+      ControllerEvent event, Function<ControllerMemory.Recorded, Change<T>> then) {
     DocumentReference entry = ledgerEntry(event.eventId());
     return casLoop(
         "record event " + event.eventId(),
         () -> {
           DocumentSnapshot snap = doc().get().get();
           ControllerMemory before = decode(snap);
-          if (entry.get().get().exists()) {
-            return Optional.of(
-                new ControllerMemory.Recorded(
-                    before,
-                    ControllerMemory.Effect.DUPLICATE,
-                    "event " + event.eventId() + " already recorded (ledger)"));
+          boolean duplicate = entry.get().get().exists();
+          ControllerMemory.Recorded r =
+              duplicate
+                  ? new ControllerMemory.Recorded(
+                      before,
+                      ControllerMemory.Effect.DUPLICATE,
+                      "event " + event.eventId() + " already recorded (ledger)")
+                  : before.record(event);
+          Change<T> c = then.apply(r);
+          Recording<T> done = new Recording<>(r, c.result());
+          // an event that changed nothing is kept in the ledger only (see the class comment),
+          // unless what follows it in the same commit changed the memory
+          boolean writes =
+              r.effect() == ControllerMemory.Effect.CHANGED || !c.next().equals(r.memory());
+          if (duplicate && !writes) {
+            return Optional.of(done);
           }
-          ControllerMemory.Recorded r = before.record(event);
           WriteBatch batch = db.batch();
-          // an event that changed nothing is kept in the ledger only (see the class comment)
-          if (r.effect() == ControllerMemory.Effect.CHANGED) {
-            write(batch, snap, r.memory());
+          if (writes) {
+            write(batch, snap, c.next());
           }
-          batch.create(
-              entry,
-              Map.of(
-                  "controller", key,
-                  "event_id", event.eventId(),
-                  "type", event.type(),
-                  "effect", r.effect().name().toLowerCase(java.util.Locale.ROOT),
-                  "recorded_at", timestamp(clock.instant()),
-                  "expire_at", timestamp(clock.instant().plus(ledgerTtl))));
-          return commit(batch) ? Optional.of(r) : Optional.empty();
+          if (!duplicate) {
+            batch.create(
+                entry,
+                Map.of(
+                    "controller", key,
+                    "event_id", event.eventId(),
+                    "type", event.type(),
+                    "effect", r.effect().name().toLowerCase(java.util.Locale.ROOT),
+                    "recorded_at", timestamp(clock.instant()),
+                    "expire_at", timestamp(clock.instant().plus(ledgerTtl))));
+          }
+          return commit(batch) ? Optional.of(done) : Optional.empty();
         });
   }
 

@@ -232,8 +232,9 @@ class ControllerFaultsTest {
       }
 
       @Override
-      public ControllerMemory.Recorded record(ControllerEvent event) {
-        ControllerMemory.Recorded r = store.record(event);
+      public <T> Recording<T> record(
+          ControllerEvent event, Function<ControllerMemory.Recorded, Change<T>> then) {
+        Recording<T> r = store.record(event, then);
         if (crashAfterWriting.test(store.load())) {
           crashes.incrementAndGet();
           throw new Crash("after recording the event");
