@@ -214,6 +214,27 @@ public final class DistinctStorm {
     o.addProperty("commits", stores.stream().mapToLong(FirestoreStateStore::commits).sum());
     o.addProperty("conflicts", stores.stream().mapToLong(FirestoreStateStore::conflicts).sum());
     o.addProperty("compute_patch", fake.count(ComputeFake.Call.PATCH));
+    JsonArray writes = new JsonArray();
+    for (ComputeFake.Write w : fake.writes()) {
+      // what each accepted write set: the URL map's default weights, by backend service
+      StringBuilder weights = new StringBuilder();
+      for (var b :
+          w.after()
+              .getAsJsonObject("defaultRouteAction")
+              .getAsJsonArray("weightedBackendServices")) {
+        String service = b.getAsJsonObject().get("backendService").getAsString();
+        weights
+            .append(weights.length() == 0 ? "" : " ")
+            .append(service.substring(service.lastIndexOf('/') + 1))
+            .append('=')
+            .append(b.getAsJsonObject().get("weight").getAsInt());
+      }
+      JsonObject row = new JsonObject();
+      row.addProperty("at", w.at().toString());
+      row.addProperty("weights", weights.toString());
+      writes.add(row);
+    }
+    o.add("writes", writes);
     JsonArray rows = new JsonArray();
     synchronized (handled) {
       for (Handled h : handled) {

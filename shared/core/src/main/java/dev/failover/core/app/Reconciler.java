@@ -91,9 +91,12 @@ final class Reconciler {
     ControllerMemory.Pruned pruned = store.load().prune(now, INCIDENT_RETENTION);
     pruned.expiredPins().forEach((r, pin) -> records.add(audited(make.expired(r, pin))));
     ControllerMemory stored = pruned.memory();
+    // what was read ahead serves the first attempt unless a write began or landed since
+    Optional<Reading> current =
+        ahead.filter(a -> a.before().books().writes().equals(stored.books().writes()));
     for (int attempt = 1; ; attempt++) {
       budget.beforeAttempt(attempt);
-      Optional<Reading> read = attempt == 1 ? ahead : Optional.empty();
+      Optional<Reading> read = attempt == 1 ? current : Optional.empty();
       LoadBalancer.Observed observed = read.map(Reading::observed).orElseGet(loadBalancer::read);
       Basis basis = new Basis(attempt == 1 ? stored : prune.apply(store.load()), prune);
       boolean settled = basis.memory().books().writes().pending().isEmpty();
@@ -119,7 +122,7 @@ final class Reconciler {
         return new Controller.Result(Optional.empty(), Optional.of(plan), false, records);
       }
       Optional<WriteProtocol.Applied> applied =
-          protocol.write(plan, observed, basis.edit(), attempt, now, budget.left(), make);
+          protocol.write(plan, observed, basis, attempt, now, budget.left(), make);
       if (applied.isEmpty()) {
         continue;
       }

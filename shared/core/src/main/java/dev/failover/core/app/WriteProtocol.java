@@ -45,6 +45,15 @@ import java.util.function.UnaryOperator;
  * is making right now): the load balancer shows the write or it does not, and the outcome is
  * recorded then, with the id the writer would have given it. Each writer keeps its own marker, so
  * racing instances cannot erase each other's.
+ *
+ * <p><b>No write undoes another</b>: the region states a plan starts from are the memory's, and a
+ * write's outcome reaches the memory only after the write lands. So a plan is written only if no
+ * write began or landed since the plan read the memory (the marker's commit compares the pending
+ * and recent writes), and never while the load balancer shows a write whose outcome is not recorded
+ * yet; the reconcile plans again from fresh reads after a backoff. (Without this, in the storm
+ * benchmark, an instance that read the load balancer just after another's drain and the memory just
+ * before it "froze" every region at the levels it remembered, undoing the drain.) The fingerprint
+ * still settles two writes planned from the same read.
  */
 final class WriteProtocol {
   /** Attempts at one write when the fingerprint keeps changing under us. */
@@ -141,24 +150,42 @@ final class WriteProtocol {
   record Applied(PendingWrite pending, LoadBalancer.Written written) {}
 
   /**
-   * Writes {@code plan}: marker (committed with {@code decided}, the reconcile's edits so far),
+   * Writes {@code plan}: marker (committed with the reconcile's edits so far, {@code basis}),
    * intent, apply (waiting at most {@code maxWait} for the platform), outcome. Empty when the
-   * fingerprint was stale and the caller may plan again; throws when the write failed or may have
-   * failed, or after {@link #MAX_ATTEMPTS} stale ones.
+   * caller should plan again from fresh reads: the fingerprint was stale, another write began or
+   * landed since the memory was read, or the load balancer shows a write not recorded yet. Throws
+   * when the write failed or may have failed, or after {@link #MAX_ATTEMPTS} such attempts.
    */
   Optional<Applied> write(
       Plan plan,
       LoadBalancer.Observed observed,
-      UnaryOperator<ControllerMemory> decided,
+      Basis basis,
       int attempt,
       Instant now,
       Duration maxWait,
       AuditRecords make) {
     String eventId = make.trigger().eventId();
+    Optional<PendingWrite> unrecorded = landedUnrecorded(basis.memory(), observed, now);
+    if (unrecorded.isPresent()) {
+      // the load balancer shows a write whose outcome is not in memory yet: a plan from this
+      // memory would undo it; wait for its writer to record it (or for the grace, if it died)
+      yieldTo(
+          attempt,
+          eventId,
+          "the write of event "
+              + unrecorded.get().eventId()
+              + " shows on the load balancer and its outcome is not recorded yet");
+      return Optional.empty();
+    }
     PendingWrite pending =
         PendingWrite.of(
             eventId, "attempt-" + attempt, plan.target(), observed.fingerprint(), now, writer);
-    Map<Region, String> parked = announce(decided, observed, plan, pending);
+    Optional<Map<Region, String>> announced = announce(basis, observed, plan, pending);
+    if (announced.isEmpty()) {
+      yieldTo(attempt, eventId, "another write began or landed since this plan read the memory");
+      return Optional.empty();
+    }
+    Map<Region, String> parked = announced.get();
     audit.write(make.intent(plan, observed, pending));
     LoadBalancer.Written written;
     try {
@@ -188,14 +215,37 @@ final class WriteProtocol {
   }
 
   /**
-   * Stores the marker and, for backends the write removes, their entries. Returns every parked
-   * entry.
+   * A marker younger than the grace whose write the load balancer shows: landed, and its writer has
+   * not recorded the outcome (the region states) yet.
    */
-  private Map<Region, String> announce(
-      UnaryOperator<ControllerMemory> decided,
-      LoadBalancer.Observed observed,
-      Plan plan,
-      PendingWrite pending) {
+  static Optional<PendingWrite> landedUnrecorded(
+      ControllerMemory memory, LoadBalancer.Observed observed, Instant now) {
+    return memory.books().writes().pending().stream()
+        .filter(p -> p.at().plus(PENDING_GRACE).isAfter(now))
+        .filter(p -> !p.fingerprintBefore().equals(observed.fingerprint()))
+        .filter(p -> p.shownBy(observed.config()))
+        .findFirst();
+  }
+
+  /** Backs off before the next attempt, or gives up after {@link #MAX_ATTEMPTS}. */
+  private void yieldTo(int attempt, String eventId, String why) {
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new TransientException(
+          why
+              + " ("
+              + attempt
+              + " attempts); not writing now, the next delivery or tick carries on");
+    }
+    BACKOFF.await(pause, attempt, eventId);
+  }
+
+  /**
+   * Stores the marker and, for backends the write removes, their entries, if no write began or
+   * landed since the plan read the memory (the pending and recent writes are as {@code basis} has
+   * them); returns every parked entry, or empty when another write got there first.
+   */
+  private Optional<Map<Region, String>> announce(
+      Basis basis, LoadBalancer.Observed observed, Plan plan, PendingWrite pending) {
     Map<Region, String> leaving = new TreeMap<>();
     for (Region r : topology.regionNames()) {
       String entry = observed.entries().get(r);
@@ -207,11 +257,15 @@ final class WriteProtocol {
     }
     return store.update(
         stored -> {
-          ControllerMemory m = decided.apply(stored);
+          ControllerMemory m = basis.edit().apply(stored);
+          if (!m.books().writes().equals(basis.memory().books().writes())) {
+            return new StateStore.Change<>(stored, Optional.empty());
+          }
           Map<Region, String> all = new TreeMap<>(m.books().writes().parkedBackends());
           all.putAll(leaving);
           return new StateStore.Change<>(
-              m.withWrites(w -> w.withParked(all).withPending(pending)), Map.copyOf(all));
+              m.withWrites(w -> w.withParked(all).withPending(pending)),
+              Optional.of(Map.copyOf(all)));
         });
   }
 

@@ -309,8 +309,12 @@ class ControllerOversightTest {
                                   min(1)))),
                   true));
       lb.editOutOfBand(topology.configFor(Map.of(US, 0, EU, Topology.FULL, ASIA, Topology.FULL)));
-      controller.reconcile(Trigger.of("tick", "t1"), min(1));
+      // the tick neither calls it drift nor undoes it from a memory without its outcome
+      org.junit.jupiter.api.Assertions.assertThrows(
+          dev.failover.core.port.TransientException.class,
+          () -> controller.reconcile(Trigger.of("tick", "t1"), min(1)));
       assertEquals(0, ofKind(Kind.DRIFT).size());
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
     }
   }
 
