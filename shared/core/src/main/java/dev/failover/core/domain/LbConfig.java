@@ -41,6 +41,12 @@ public record LbConfig(Mode mode, Map<Region, Setting> settings) {
           LoadBalancerRules.weights(
               "defaultRouteAction.weightedBackendServices",
               settings.values().stream().map(s -> ((Setting.Weight) s).value()).toList());
+      case URL_MAP_SUBSETS ->
+          settings.values().stream().anyMatch(Setting::serving)
+              ? java.util.Optional.empty()
+              : java.util.Optional.of(
+                  "defaultRouteAction.weightedBackendServices: every region at 0; at least one"
+                      + " must serve");
       case BACKEND_MEMBERSHIP ->
           LoadBalancerRules.backends(
               "backends",

@@ -6,6 +6,11 @@ package dev.failover.core.domain;
  * <ul>
  *   <li>{@link #URL_MAP_WEIGHTS}: one backend service per region, listed in the URL map's {@code
  *       weightedBackendServices}; weights are relative, 0..1000; draining sets a weight to 0.
+ *   <li>{@link #URL_MAP_SUBSETS}: several backend services, each holding the serverless NEGs of a
+ *       subset of the regions ({@code all}, {@code all-but-X}, ...), weighted in the URL map's
+ *       {@code weightedBackendServices}; inside each the load balancer picks the closest region, so
+ *       with {@code all} at full weight routing is plain nearest-region. A region's level is the
+ *       share of the weight on subsets that hold it ({@link SubsetWeights}).
  *   <li>{@link #BACKEND_MEMBERSHIP}: one backend service, one serverless NEG backend per region;
  *       draining removes the backend, restoring re-adds the exact same backend entry. Nothing in
  *       between: no partial drains and no ramp.
@@ -15,6 +20,7 @@ package dev.failover.core.domain;
  */
 public enum Mode {
   URL_MAP_WEIGHTS,
+  URL_MAP_SUBSETS,
   BACKEND_MEMBERSHIP,
   CAPACITY_SCALER;
 

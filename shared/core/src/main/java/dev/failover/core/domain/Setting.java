@@ -6,7 +6,8 @@ import dev.failover.core.rules.LoadBalancerRules;
  * One region's setting on the load balancer, in the vocabulary of its {@link Mode}. Each variant
  * checks the platform's range on construction.
  */
-public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.Member {
+public sealed interface Setting
+    permits Setting.Weight, Setting.Share, Setting.Scaler, Setting.Member {
 
   /** True when the region receives traffic under this setting. */
   boolean serving();
@@ -42,6 +43,45 @@ public sealed interface Setting permits Setting.Weight, Setting.Scaler, Setting.
     @Override
     public String display() {
       return Integer.toString(value);
+    }
+  }
+
+  /**
+   * A region's share of its own users ({@link Mode#URL_MAP_SUBSETS}), in thousandths: the weight on
+   * the subsets that hold it over the total. Shown as a percentage ({@code 100%}, {@code 25%},
+   * {@code 0.5%}).
+   */
+  record Share(int level) implements Setting {
+    public Share {
+      if (level < 0 || level > Topology.FULL) {
+        throw new IllegalArgumentException("share must be in 0..1000 thousandths, got " + level);
+      }
+    }
+
+    /** Parses {@link #display()}. */
+    public static Share parse(String text) {
+      if (!text.endsWith("%")) {
+        throw new IllegalArgumentException("a share is a percentage such as 25%, got " + text);
+      }
+      return new Share(
+          new java.math.BigDecimal(text.substring(0, text.length() - 1))
+              .movePointRight(1)
+              .intValueExact());
+    }
+
+    @Override
+    public boolean serving() {
+      return level > 0;
+    }
+
+    @Override
+    public Mode mode() {
+      return Mode.URL_MAP_SUBSETS;
+    }
+
+    @Override
+    public String display() {
+      return java.math.BigDecimal.valueOf(level, 1).stripTrailingZeros().toPlainString() + "%";
     }
   }
 

@@ -20,13 +20,27 @@ import java.util.Set;
  *
  * @param mode how traffic is moved
  * @param project the Google Cloud project that holds the load balancer
- * @param resource the URL map ({@link Mode#URL_MAP_WEIGHTS}) or backend service (other modes) name
+ * @param resource the URL map ({@link Mode#URL_MAP_WEIGHTS}, {@link Mode#URL_MAP_SUBSETS}) or
+ *     backend service (other modes) name
  * @param regions the regions, at least one, each named once
  * @param expectedRps the peak traffic, in requests per second, that the regions share between them;
  *     the headroom rule checks survivors against it
+ * @param subsets the subset backend services ({@link Mode#URL_MAP_SUBSETS} only, and required
+ *     there): one holding every region, the others as the deployment chose; no region set twice
  */
 public record Topology(
-    Mode mode, String project, String resource, List<RegionSpec> regions, double expectedRps) {
+    Mode mode,
+    String project,
+    String resource,
+    List<RegionSpec> regions,
+    double expectedRps,
+    List<Subset> subsets) {
+
+  /** A topology of a mode without subsets. */
+  public Topology(
+      Mode mode, String project, String resource, List<RegionSpec> regions, double expectedRps) {
+    this(mode, project, resource, regions, expectedRps, List.of());
+  }
 
   public static final int FULL = 1000;
 
@@ -54,6 +68,43 @@ public record Topology(
     if (!(expectedRps >= 0) || Double.isInfinite(expectedRps)) {
       throw new IllegalArgumentException(
           "expected RPS must be zero or positive, got " + expectedRps);
+    }
+    subsets = List.copyOf(Objects.requireNonNull(subsets, "subsets"));
+    checkSubsets(mode, seen, subsets);
+  }
+
+  private static void checkSubsets(Mode mode, Set<Region> regions, List<Subset> subsets) {
+    if (mode != Mode.URL_MAP_SUBSETS) {
+      if (!subsets.isEmpty()) {
+        throw new IllegalArgumentException("subsets are for mode URL_MAP_SUBSETS, not " + mode);
+      }
+      return;
+    }
+    Set<Set<Region>> sets = new HashSet<>();
+    Set<String> backends = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    for (Subset s : subsets) {
+      for (Region r : s.regions()) {
+        if (!regions.contains(r)) {
+          throw new IllegalArgumentException(
+              "subset " + s.name() + " holds " + r + ", which is not a region of the topology");
+        }
+      }
+      if (!sets.add(s.regions())) {
+        throw new IllegalArgumentException(
+            "subset " + s.name() + " holds the same regions as another: " + s.regions());
+      }
+      if (!backends.add(s.backend())) {
+        throw new IllegalArgumentException("subset backend " + s.backend() + " is listed twice");
+      }
+      if (!names.add(s.name())) {
+        throw new IllegalArgumentException("subset name " + s.name() + " is listed twice");
+      }
+    }
+    if (!sets.contains(regions)) {
+      throw new IllegalArgumentException(
+          "mode URL_MAP_SUBSETS needs a subset that holds every region (all), got "
+              + subsets.stream().map(Subset::name).toList());
     }
   }
 
@@ -88,6 +139,7 @@ public record Topology(
       case URL_MAP_WEIGHTS ->
           new Setting.Weight(
               level == 0 ? 0 : Math.max(1, ceilDiv(spec.baseWeight() * level, FULL)));
+      case URL_MAP_SUBSETS -> new Setting.Share(level);
       case CAPACITY_SCALER ->
           new Setting.Scaler(
               level == 0 ? 0 : Math.max(100, ceilDiv(spec.baseScalerMilli() * level, FULL)));

@@ -8,6 +8,7 @@ import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Situation;
+import dev.failover.core.domain.SubsetWeights;
 import dev.failover.core.domain.Topology;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ import java.util.Optional;
  *   <li>{@link Rule#BREAK_GLASS}: a break-glass drain skips 1–4 but never takes the last serving
  *       region off ({@link Rule#LAST_REGION}); the platform rejects that config anyway.
  * </ol>
+ *
+ * <p>In {@link Mode#URL_MAP_SUBSETS} every change, a drain that passed the rules or a restore step,
+ * is also checked against the subsets that exist ({@link SubsetWeights}): a change whose levels
+ * need a subset backend service the topology lacks is held ({@link Rule#SUBSET_MISSING}), never
+ * approximated. Changes are checked in the order they are planned (restore steps, then drains in
+ * candidate order).
  *
  * <h2>Restore</h2>
  *
@@ -299,6 +306,19 @@ public final class Planner {
     }
 
     private void take(Region r, RegionState st, Restore.Step step) {
+      if (step.to().isPresent()) {
+        Optional<Reason> missing = missingSubset(r, step.to().get().level());
+        if (missing.isPresent()) {
+          decide(
+              r,
+              Action.HOLD,
+              missing.get(),
+              Optional.of(Rule.SUBSET_MISSING),
+              Optional.empty(),
+              Optional.empty());
+          return;
+        }
+      }
       step.to()
           .ifPresent(
               to -> {
@@ -308,10 +328,32 @@ public final class Planner {
       decide(r, step.action(), step.reason(), step.rule(), Optional.empty(), step.nextActionAt());
     }
 
+    /**
+     * Why {@code r} cannot move to {@code level}, with the levels planned so far, in a mode whose
+     * levels are written as weights over region subsets; empty when it can (or in other modes).
+     */
+    private Optional<Reason> missingSubset(Region r, int level) {
+      if (topology.mode() != Mode.URL_MAP_SUBSETS) {
+        return Optional.empty();
+      }
+      Map<Region, Integer> after = new HashMap<>(levels.asMap());
+      after.put(r, level);
+      if (SubsetWeights.weights(topology.subsets(), after) instanceof SubsetWeights.Missing m) {
+        return Optional.of(new Reason.SubsetMissing(m.regions(), m.why()));
+      }
+      return Optional.empty();
+    }
+
     private void drain(SafetyRules.Candidate c, boolean allOut) {
       Region r = c.region();
       Optional<Reason> wanted = Optional.of(c.want().reason());
       SafetyRules.Outcome outcome = SafetyRules.check(c, allOut, levels, policy);
+      if (outcome instanceof SafetyRules.Drain d) {
+        Optional<Reason> missing = missingSubset(r, d.level());
+        if (missing.isPresent()) {
+          outcome = new SafetyRules.Hold(Rule.SUBSET_MISSING, missing.get());
+        }
+      }
       if (outcome instanceof SafetyRules.Drain d) {
         setOut(r, d.level());
         decide(r, d.action(), d.reason(), d.rule(), wanted, c.pinExpiry());

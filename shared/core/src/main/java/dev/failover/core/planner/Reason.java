@@ -234,6 +234,17 @@ public sealed interface Reason {
     }
   }
 
+  /** The change needs a subset backend service the load balancer does not have. */
+  record SubsetMissing(java.util.Set<Region> regions, String why) implements Reason {
+    public String text() {
+      return "no subset backend service for this change ("
+          + why
+          + "; needed: one holding exactly "
+          + regions
+          + "); add it, or raise max_regions_out";
+    }
+  }
+
   /** Ramping on, to the next step. */
   record RampStep(Reason why, int step, int steps, int level) implements Reason {
     public String text() {

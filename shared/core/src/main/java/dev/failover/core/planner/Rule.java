@@ -12,6 +12,12 @@ public enum Rule {
   HEADROOM,
   /** Every region is wanted out: freeze and page. */
   ALL_REGIONS_SICK,
+  /**
+   * The load balancer has no subset backend service for the level combination a change needs
+   * ({@link dev.failover.core.domain.Mode#URL_MAP_SUBSETS}; which subsets exist is the deployment's
+   * {@code max_regions_out}).
+   */
+  SUBSET_MISSING,
   /** Even a break-glass drain cannot take the last serving region off the load balancer. */
   LAST_REGION,
   /** A region is restored only after it has been healthy for {@code restoreAfter}. */

@@ -592,4 +592,82 @@ class PlannerTest {
         "unhealthy since " + t + " during the restore ramp (relapse)",
         new Reason.Relapse(t).text());
   }
+
+  /** Weights over region subsets: every change is also checked against the subsets that exist. */
+  @Nested
+  class Subsets {
+    /** all and all-but-X for each region (max_regions_out = 1); traffic fits anywhere. */
+    private final Topology one = Fixtures.subsets(0, 1, US, EU, ASIA);
+
+    private final Topology two = Fixtures.subsets(0, 2, US, EU, ASIA);
+
+    /** Two regions may be out by the capacity rules. */
+    private final Policy loose =
+        new Policy(
+            1,
+            0.7,
+            1.0,
+            Duration.ofMinutes(5),
+            List.of(100, 250, 500, 1000),
+            Duration.ofMinutes(2),
+            Duration.ofHours(1),
+            Duration.ofHours(1),
+            false,
+            Duration.ofHours(2));
+
+    @Test
+    void anIncident_drainsItsRegion_toAllButIt() {
+      ControllerMemory m = memory().incident(US, "inc-1", min(0)).build();
+      Plan p = plan(one, m, DEFAULTS, allHealthy(), min(1));
+      assertEquals(Action.DRAIN, p.decision(US).action());
+      assertEquals("asia-east1=100% europe-west1=100% us-central1=0%", p.target().display());
+    }
+
+    @Test
+    void aSecondDrain_thatNeedsASubsetTheLoadBalancerLacks_isHeld_andSaysSo() {
+      ControllerMemory m =
+          memory()
+              .state(US, out(min(0)))
+              .incident(US, "inc-1", min(0))
+              .incident(EU, "inc-2", min(1))
+              .build();
+      RegionDecision d = plan(one, m, loose, allHealthy(), min(2)).decision(EU);
+      assertEquals(Action.HOLD, d.action());
+      assertEquals(Optional.of(Rule.SUBSET_MISSING), d.rule());
+      assertEquals(
+          "incident inc-2 (5xx ratio europe-west1) open since 2026-11-01T12:01:00Z; held: no"
+              + " subset backend service for this change (no subset backend service holds"
+              + " exactly [asia-east1]; needed: one holding exactly [asia-east1]); add it, or"
+              + " raise max_regions_out",
+          d.reason());
+      // with all-but-us-central1-europe-west1 deployed, the same plan drains
+      Plan p = plan(two, m, loose, allHealthy(), min(2));
+      assertEquals(Action.DRAIN, p.decision(EU).action());
+      assertEquals("asia-east1=100% europe-west1=0% us-central1=0%", p.target().display());
+    }
+
+    @Test
+    void aRampStep_isAShareOfTheRegionsOwnUsers() {
+      ControllerMemory m = memory().state(US, out(min(0))).build();
+      Plan p = plan(one, m, DEFAULTS, allHealthy(), min(60));
+      assertEquals(Action.RAMP, p.decision(US).action());
+      assertEquals("asia-east1=100% europe-west1=100% us-central1=10%", p.target().display());
+    }
+
+    @Test
+    void aRampStep_thatNeedsAMissingSubset_isHeld() {
+      // two regions out (a break-glass earlier); us-central1 healthy, europe-west1 still out
+      ControllerMemory m =
+          memory()
+              .state(US, out(min(0)))
+              .state(EU, out(min(0)))
+              .incident(EU, "inc-2", min(0))
+              .build();
+      Plan p = plan(one, m, loose, allHealthy(), min(60));
+      assertEquals(Action.HOLD, p.decision(US).action());
+      assertEquals(Optional.of(Rule.SUBSET_MISSING), p.decision(US).rule());
+      assertFalse(p.changesLoadBalancer());
+      assertEquals(Action.RAMP, plan(two, m, loose, allHealthy(), min(60)).decision(US).action());
+    }
+  }
 }

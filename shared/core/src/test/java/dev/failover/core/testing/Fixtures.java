@@ -12,6 +12,7 @@ import dev.failover.core.domain.RegionMemory;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Situation;
+import dev.failover.core.domain.Subset;
 import dev.failover.core.domain.Topology;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,41 @@ public final class Fixtures {
       specs.add(RegionSpec.of(r, backend(mode, r), 100, 1000));
     }
     return new Topology(mode, "demo-project", "app", specs, expectedRps);
+  }
+
+  /**
+   * Regions in {@link Mode#URL_MAP_SUBSETS} with every subset that leaves out at most {@code
+   * maxOut} regions ({@code all}, {@code all-but-X}, {@code all-but-X-Y}, ...), base 100 and 1000
+   * RPS each.
+   */
+  public static Topology subsets(double expectedRps, int maxOut, Region... regions) {
+    List<RegionSpec> specs = new ArrayList<>();
+    for (Region r : regions) {
+      specs.add(RegionSpec.of(r, backend(Mode.BACKEND_MEMBERSHIP, r), 100, 1000));
+    }
+    List<Subset> subsets = new ArrayList<>();
+    int n = regions.length;
+    for (int out = 0; out < (1 << n); out++) {
+      if (Integer.bitCount(out) > maxOut || Integer.bitCount(out) == n) {
+        continue;
+      }
+      java.util.Set<Region> held = new java.util.TreeSet<>();
+      StringBuilder name = new StringBuilder(out == 0 ? "all" : "all-but");
+      for (int i = 0; i < n; i++) {
+        if ((out & (1 << i)) == 0) {
+          held.add(regions[i]);
+        } else {
+          name.append('-').append(regions[i].name());
+        }
+      }
+      subsets.add(
+          new Subset(
+              name.toString(),
+              "https://www.googleapis.com/compute/v1/projects/demo-project/global/backendServices/app-"
+                  + name,
+              held));
+    }
+    return new Topology(Mode.URL_MAP_SUBSETS, "demo-project", "app", specs, expectedRps, subsets);
   }
 
   public static String backend(Mode mode, Region r) {

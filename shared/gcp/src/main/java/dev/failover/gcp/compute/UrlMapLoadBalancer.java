@@ -9,8 +9,8 @@ import com.google.cloud.compute.v1.WeightedBackendService;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Region;
-import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Setting;
+import dev.failover.core.domain.SubsetWeights;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.PermanentException;
@@ -23,8 +23,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link Mode#URL_MAP_WEIGHTS} on a global URL map: reads {@code
- * defaultRouteAction.weightedBackendServices} (one backend service per region) and patches it, and
+ * {@link Mode#URL_MAP_WEIGHTS} and {@link Mode#URL_MAP_SUBSETS} on a global URL map: reads {@code
+ * defaultRouteAction.weightedBackendServices} (one backend service per region, or one per region
+ * subset, whose weights {@link SubsetWeights} turns into each region's share) and patches it, and
  * the same list in the path matchers the configuration names. A PATCH is a JSON merge patch, so the
  * arrays it touches are sent whole, from the resource just read; the fingerprint of that read goes
  * with it. One GET and one PATCH per change: {@link #apply} reuses the resource of the {@link
@@ -42,9 +43,9 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
       Topology topology,
       Set<String> pathMatchers,
       Duration operationTimeout) {
-    if (topology.mode() != Mode.URL_MAP_WEIGHTS) {
+    if (topology.mode() != Mode.URL_MAP_WEIGHTS && topology.mode() != Mode.URL_MAP_SUBSETS) {
       throw new IllegalArgumentException(
-          "UrlMapLoadBalancer needs URL_MAP_WEIGHTS, got " + topology.mode());
+          "UrlMapLoadBalancer needs URL_MAP_WEIGHTS or URL_MAP_SUBSETS, got " + topology.mode());
     }
     this.client = client;
     this.topology = topology;
@@ -61,12 +62,12 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
       throw ComputeErrors.translate("GET urlMaps/" + topology.resource(), e);
     }
     lastRead = um;
-    Map<Region, Setting> settings = new LinkedHashMap<>();
     List<WeightedBackendService> wbs = um.getDefaultRouteAction().getWeightedBackendServicesList();
-    for (RegionSpec spec : topology.regions()) {
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : backends().entrySet()) {
       WeightedBackendService match =
           wbs.stream()
-              .filter(w -> ResourceNames.same(w.getBackendService(), spec.backend()))
+              .filter(w -> ResourceNames.same(w.getBackendService(), e.getKey()))
               .findFirst()
               .orElseThrow(
                   () ->
@@ -74,11 +75,11 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
                           "URL map "
                               + topology.resource()
                               + " has no weightedBackendService for "
-                              + spec.region()
+                              + e.getValue()
                               + " ("
-                              + spec.backend()
+                              + e.getKey()
                               + ") in defaultRouteAction"));
-      settings.put(spec.region(), new Setting.Weight(match.getWeight()));
+      weights.put(e.getKey(), match.getWeight());
     }
     for (String name : pathMatchers) {
       if (um.getPathMatchersList().stream().noneMatch(p -> p.getName().equals(name))) {
@@ -87,11 +88,67 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
       }
     }
     try {
-      return new Observed(new LbConfig(Mode.URL_MAP_WEIGHTS, settings), um.getFingerprint());
+      return new Observed(config(weights), um.getFingerprint());
     } catch (IllegalArgumentException e) {
       throw new PermanentException(
           "URL map " + topology.resource() + " holds an invalid config: " + e.getMessage(), e);
     }
+  }
+
+  /** The backend services the controller weighs, each with what it stands for. */
+  private Map<String, String> backends() {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (topology.mode() == Mode.URL_MAP_SUBSETS) {
+      topology.subsets().forEach(s -> out.put(s.backend(), "subset " + s.name()));
+    } else {
+      topology.regions().forEach(r -> out.put(r.backend(), r.region().name()));
+    }
+    return out;
+  }
+
+  /** Each region's setting from the weights read. */
+  private LbConfig config(Map<String, Integer> weights) {
+    Map<Region, Setting> settings = new LinkedHashMap<>();
+    if (topology.mode() == Mode.URL_MAP_SUBSETS) {
+      Map<Region, Integer> levels =
+          SubsetWeights.levels(topology.subsets(), topology.regionNames(), weights)
+              .orElseThrow(() -> new IllegalArgumentException("every subset is at weight 0"));
+      levels.forEach((r, l) -> settings.put(r, new Setting.Share(l)));
+    } else {
+      topology
+          .regions()
+          .forEach(r -> settings.put(r.region(), new Setting.Weight(weights.get(r.backend()))));
+    }
+    return new LbConfig(topology.mode(), settings);
+  }
+
+  /** The weight of each backend service that puts every region where {@code target} has it. */
+  private Map<String, Integer> weights(LbConfig target) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (topology.mode() == Mode.URL_MAP_SUBSETS) {
+      Map<Region, Integer> levels = new LinkedHashMap<>();
+      target.settings().forEach((r, s) -> levels.put(r, ((Setting.Share) s).level()));
+      SubsetWeights.Outcome o = SubsetWeights.weights(topology.subsets(), levels);
+      if (o instanceof SubsetWeights.Missing m) {
+        throw new PermanentException(
+            "cannot write "
+                + target.display()
+                + " on URL map "
+                + topology.resource()
+                + ": "
+                + m.why()
+                + " (needed: a subset holding exactly "
+                + m.regions()
+                + ")");
+      }
+      out.putAll(((SubsetWeights.Weights) o).byBackend());
+    } else {
+      topology
+          .regions()
+          .forEach(
+              r -> out.put(r.backend(), ((Setting.Weight) target.setting(r.region())).value()));
+    }
+    return out;
   }
 
   @Override
@@ -114,6 +171,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
             "URL map " + topology.resource() + " changed since it was read");
       }
     }
+    Map<String, Integer> weights = weights(target);
     UrlMap.Builder patch =
         UrlMap.newBuilder()
             .setFingerprint(fingerprint)
@@ -122,7 +180,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
                     .addAllWeightedBackendServices(
                         reweighted(
                             current.getDefaultRouteAction().getWeightedBackendServicesList(),
-                            target)));
+                            weights)));
     if (!pathMatchers.isEmpty()) {
       List<PathMatcher> matchers = new ArrayList<>();
       for (PathMatcher pm : current.getPathMatchersList()) {
@@ -132,7 +190,7 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
                   .clearWeightedBackendServices()
                   .addAllWeightedBackendServices(
                       reweighted(
-                          pm.getDefaultRouteAction().getWeightedBackendServicesList(), target))
+                          pm.getDefaultRouteAction().getWeightedBackendServicesList(), weights))
                   .build();
           matchers.add(pm.toBuilder().setDefaultRouteAction(action).build());
         } else {
@@ -154,18 +212,15 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
     }
   }
 
-  /** The list with each region's weight set from {@code target}; other entries untouched. */
-  private List<WeightedBackendService> reweighted(
-      List<WeightedBackendService> current, LbConfig target) {
+  /** The list with each weighed backend's weight set from {@code weights}; others untouched. */
+  private static List<WeightedBackendService> reweighted(
+      List<WeightedBackendService> current, Map<String, Integer> weights) {
     List<WeightedBackendService> out = new ArrayList<>();
     for (WeightedBackendService w : current) {
       WeightedBackendService next = w;
-      for (RegionSpec spec : topology.regions()) {
-        if (ResourceNames.same(w.getBackendService(), spec.backend())) {
-          next =
-              w.toBuilder()
-                  .setWeight(((Setting.Weight) target.setting(spec.region())).value())
-                  .build();
+      for (Map.Entry<String, Integer> e : weights.entrySet()) {
+        if (ResourceNames.same(w.getBackendService(), e.getKey())) {
+          next = w.toBuilder().setWeight(e.getValue()).build();
         }
       }
       out.add(next);

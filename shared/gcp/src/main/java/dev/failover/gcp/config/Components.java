@@ -152,7 +152,8 @@ public final class Components implements AutoCloseable {
         g.computeEndpoint()
             .map(ComputeClients.Settings::fake)
             .orElse(ComputeClients.Settings.defaults());
-    if (env.topology().mode() == Mode.URL_MAP_WEIGHTS) {
+    if (env.topology().mode() == Mode.URL_MAP_WEIGHTS
+        || env.topology().mode() == Mode.URL_MAP_SUBSETS) {
       var client = ComputeClients.urlMaps(cs);
       closeables.add(client);
       return new UrlMapLoadBalancer(

@@ -94,6 +94,7 @@ public final class FileLoadBalancer implements LoadBalancer {
           r,
           switch (mode) {
             case URL_MAP_WEIGHTS -> new Setting.Weight(Integer.parseInt(v));
+            case URL_MAP_SUBSETS -> Setting.Share.parse(v);
             case CAPACITY_SCALER -> Setting.Scaler.of(Double.parseDouble(v));
             case BACKEND_MEMBERSHIP -> new Setting.Member(v.equals("in"));
           });

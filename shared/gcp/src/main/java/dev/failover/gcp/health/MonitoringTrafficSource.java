@@ -58,7 +58,7 @@ public final class MonitoringTrafficSource implements TrafficSource {
   /** The Monitoring filter this source lists. */
   String filter() {
     String scope =
-        topology.mode() == Mode.URL_MAP_WEIGHTS
+        topology.mode() == Mode.URL_MAP_WEIGHTS || topology.mode() == Mode.URL_MAP_SUBSETS
             ? "resource.label.url_map_name = \"" + topology.resource() + "\""
             : "resource.label.backend_target_name = \"" + topology.resource() + "\"";
     return "metric.type = \"" + METRIC + "\" AND resource.type = \"https_lb_rule\" AND " + scope;

@@ -6,6 +6,7 @@ import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Subset;
 import dev.failover.core.domain.Text;
 import dev.failover.core.domain.Topology;
 import java.util.ArrayList;
@@ -28,7 +29,9 @@ public final class ConfigJson {
     } catch (IllegalArgumentException e) {
       throw new Strict.InvalidJsonException(
           o.path("mode")
-              + " must be URL_MAP_WEIGHTS, BACKEND_MEMBERSHIP or CAPACITY_SCALER, got '"
+              + " must be one of "
+              + java.util.Arrays.toString(Mode.values())
+              + ", got '"
               + dev.failover.core.domain.Text.printable(modeText)
               + "'");
     }
@@ -50,8 +53,39 @@ public final class ConfigJson {
                       region, backend, baseWeight, (int) Math.round(baseScaler * 1000), capacity)));
       r.noOtherFields();
     }
+    List<Subset> subsets = subsets(o);
     o.noOtherFields();
-    return o.field("regions", () -> new Topology(mode, project, resource, regions, expected));
+    // the regions first, so that their errors name that field
+    Mode plain = mode == Mode.URL_MAP_SUBSETS ? Mode.URL_MAP_WEIGHTS : mode;
+    o.field("regions", () -> new Topology(plain, project, resource, regions, expected));
+    return o.field(
+        "subsets", () -> new Topology(mode, project, resource, regions, expected, subsets));
+  }
+
+  /** {@code subsets}: the subset backend services of mode URL_MAP_SUBSETS. */
+  private static List<Subset> subsets(Strict o) {
+    List<Subset> subsets = new ArrayList<>();
+    for (Strict x : o.objects("subsets")) {
+      String name = x.string("name");
+      String backend = x.string("backend");
+      java.util.Set<Region> held = new java.util.TreeSet<>();
+      List<com.google.gson.JsonElement> items = x.array("regions");
+      for (int i = 0; i < items.size(); i++) {
+        com.google.gson.JsonElement e = items.get(i);
+        String at = x.path("regions") + "[" + i + "]";
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+          throw new Strict.InvalidJsonException(at + " must be a region name");
+        }
+        try {
+          held.add(Region.of(e.getAsString()));
+        } catch (IllegalArgumentException bad) {
+          throw new Strict.InvalidJsonException(at + ": " + bad.getMessage());
+        }
+      }
+      subsets.add(x.field("regions", () -> new Subset(name, backend, held)));
+      x.noOtherFields();
+    }
+    return subsets;
   }
 
   /** The policy file: the planner's rules and the controller's oversight, in one object. */

@@ -363,6 +363,167 @@ class ComputeLoadBalancerTest {
     }
   }
 
+  /** Weights over region subsets: all, and all-but-X for each region. */
+  @Nested
+  class UrlMapSubsets {
+    UrlMapsClient client;
+    UrlMapLoadBalancer lb;
+    final List<String> names =
+        List.of("all", "all-but-us-central1", "all-but-europe-west1", "all-but-asia-east1");
+
+    Topology subsets() {
+      List<dev.failover.core.domain.Subset> subsets = new java.util.ArrayList<>();
+      for (String n : names) {
+        java.util.Set<Region> held = new java.util.TreeSet<>(REGIONS);
+        REGIONS.forEach(r -> held.removeIf(x -> n.equals("all-but-" + r) && x.equals(r)));
+        subsets.add(new dev.failover.core.domain.Subset(n, BS + n, held));
+      }
+      return new Topology(
+          Mode.URL_MAP_SUBSETS,
+          PROJECT,
+          "app-url-map",
+          REGIONS.stream().map(r -> RegionSpec.of(r, neg(r), 100, 1000)).toList(),
+          1500,
+          subsets);
+    }
+
+    String weighted(int... w) {
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < names.size(); i++) {
+        b.append(i == 0 ? "" : ",")
+            .append("{\"backendService\":\"")
+            .append(BS)
+            .append(names.get(i))
+            .append("\",\"weight\":")
+            .append(w[i])
+            .append('}');
+      }
+      return b.append(']').toString();
+    }
+
+    Map<String, Integer> weightsNow() {
+      Map<String, Integer> out = new java.util.LinkedHashMap<>();
+      fake.urlMap(PROJECT, "app-url-map")
+          .getAsJsonObject("defaultRouteAction")
+          .getAsJsonArray("weightedBackendServices")
+          .forEach(
+              e ->
+                  out.put(
+                      e.getAsJsonObject()
+                          .get("backendService")
+                          .getAsString()
+                          .substring(BS.length()),
+                      e.getAsJsonObject().get("weight").getAsInt()));
+      return out;
+    }
+
+    static LbConfig shares(int us, int eu, int asia) {
+      return new LbConfig(
+          Mode.URL_MAP_SUBSETS,
+          Map.of(
+              US, new Setting.Share(us), EU, new Setting.Share(eu), ASIA, new Setting.Share(asia)));
+    }
+
+    @BeforeEach
+    void setUp() {
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":"
+                  + weighted(1000, 0, 0, 0)
+                  + "}}"));
+      client = ComputeClients.urlMaps(settings);
+      lb = new UrlMapLoadBalancer(client, subsets(), Set.of(), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+      client.close();
+    }
+
+    @Test
+    void allTheWeightOnAll_isEveryRegionServingItsOwnUsers() {
+      assertEquals(shares(1000, 1000, 1000), lb.read().config());
+      assertEquals(
+          "asia-east1=100% europe-west1=100% us-central1=100%", lb.read().config().display());
+    }
+
+    @Test
+    void aDrain_movesTheWeightToAllButTheRegion_andARampSplitsIt() {
+      LoadBalancer.Observed o = lb.read();
+      lb.apply(shares(0, 1000, 1000), o.fingerprint(), Map.of());
+      assertEquals(
+          Map.of(
+              "all",
+              0,
+              "all-but-us-central1",
+              1000,
+              "all-but-europe-west1",
+              0,
+              "all-but-asia-east1",
+              0),
+          weightsNow());
+      LoadBalancer.Observed drained = lb.read();
+      assertEquals(shares(0, 1000, 1000), drained.config());
+      lb.apply(shares(250, 1000, 1000), drained.fingerprint(), Map.of());
+      assertEquals(
+          Map.of(
+              "all",
+              250,
+              "all-but-us-central1",
+              750,
+              "all-but-europe-west1",
+              0,
+              "all-but-asia-east1",
+              0),
+          weightsNow());
+      assertEquals(shares(250, 1000, 1000), lb.read().config());
+      assertEquals(2, fake.writes().size());
+    }
+
+    @Test
+    void levelsThatNeedAMissingSubset_areRefusedBeforeAnyPatch() {
+      LoadBalancer.Observed o = lb.read();
+      PermanentException e =
+          assertThrows(
+              PermanentException.class,
+              () -> lb.apply(shares(0, 0, 1000), o.fingerprint(), Map.of()));
+      assertEquals(
+          "cannot write asia-east1=100% europe-west1=0% us-central1=0% on URL map app-url-map: no"
+              + " subset backend service holds exactly [asia-east1] (needed: a subset holding"
+              + " exactly [asia-east1])",
+          e.getMessage());
+      assertEquals(0, fake.count(Call.PATCH));
+    }
+
+    @Test
+    void aSubsetMissingFromTheUrlMap_orEveryWeightZero_isPermanentAndSaysSo() {
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":[{\"backendService\":\""
+                  + BS
+                  + "all\",\"weight\":1000}]}}"));
+      assertEquals(
+          "URL map app-url-map has no weightedBackendService for subset all-but-us-central1 ("
+              + BS
+              + "all-but-us-central1) in defaultRouteAction",
+          assertThrows(PermanentException.class, () -> lb.read()).getMessage());
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":"
+                  + weighted(0, 0, 0, 0)
+                  + "}}"));
+      assertEquals(
+          "URL map app-url-map holds an invalid config: every subset is at weight 0",
+          assertThrows(PermanentException.class, () -> lb.read()).getMessage());
+    }
+  }
+
   @Nested
   class Membership {
     BackendServicesClient client;

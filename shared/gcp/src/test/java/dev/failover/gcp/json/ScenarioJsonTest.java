@@ -108,7 +108,8 @@ class ScenarioJsonTest {
         "{\"name\":\"t\",\"duration\":\"PT10M\",\"topology\":{\"mode\":\"DNS\",\"project\":\"p\","
             + "\"resource\":\"r\",\"regions\":[]},\"events\":[]}";
     assertEquals(
-        "topology.mode must be URL_MAP_WEIGHTS, BACKEND_MEMBERSHIP or CAPACITY_SCALER, got 'DNS'",
+        "topology.mode must be one of [URL_MAP_WEIGHTS, URL_MAP_SUBSETS, BACKEND_MEMBERSHIP,"
+            + " CAPACITY_SCALER], got 'DNS'",
         assertThrows(Strict.InvalidJsonException.class, () -> ScenarioJson.parse(s)).getMessage());
   }
 }
