@@ -1,6 +1,7 @@
 package dev.failover.core.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.failover.core.domain.BuildStatus;
@@ -235,13 +236,31 @@ class PlannerPropertiesTest {
                 Math.max(100, s.weights().get(i)),
                 s.capacities().get(i)));
       }
-      this.topology = new Topology(s.mode(), "demo-project", "app", specs, s.expectedRps());
+      this.topology =
+          s.mode() == Mode.URL_MAP_SUBSETS
+              ? withEverySubset(specs, s.expectedRps())
+              : new Topology(s.mode(), "demo-project", "app", specs, s.expectedRps());
       this.policy =
           Policy.defaults()
               .withMinServingRegions(s.minServing())
               .withDrainOnDeploy(s.drainOnDeploy());
       this.observed = topology.baseConfig();
       regions.forEach(r -> health.put(r, new Health(Health.Status.HEALTHY, START)));
+    }
+
+    /** Mode URL_MAP_SUBSETS with a subset for every non-empty set of regions. */
+    private static Topology withEverySubset(List<RegionSpec> specs, double expectedRps) {
+      List<dev.failover.core.domain.Subset> subsets = new ArrayList<>();
+      for (int set = 1; set < (1 << specs.size()); set++) {
+        java.util.Set<Region> held = new java.util.TreeSet<>();
+        for (int i = 0; i < specs.size(); i++) {
+          if ((set & (1 << i)) != 0) {
+            held.add(specs.get(i).region());
+          }
+        }
+        subsets.add(new dev.failover.core.domain.Subset("s" + set, "bs-" + set, held));
+      }
+      return new Topology(Mode.URL_MAP_SUBSETS, "demo-project", "app", specs, expectedRps, subsets);
     }
 
     void run() {
@@ -402,6 +421,20 @@ class PlannerPropertiesTest {
       }
       long serving = target.servingCount();
       assertTrue(serving >= 1, "never zero serving regions");
+      if (topology.mode() == Mode.URL_MAP_SUBSETS) {
+        // every target can be written, and reads back as planned
+        Map<Region, Integer> levels = new java.util.HashMap<>();
+        regions.forEach(r -> levels.put(r, plan.nextStates().get(r).level()));
+        var w =
+            assertInstanceOf(
+                dev.failover.core.domain.SubsetWeights.Weights.class,
+                dev.failover.core.domain.SubsetWeights.weights(topology.subsets(), levels));
+        assertEquals(
+            Optional.of(levels),
+            dev.failover.core.domain.SubsetWeights.levels(
+                    topology.subsets(), regions, w.byBackend())
+                .map(java.util.HashMap::new));
+      }
       // the README's rules: never below minServingRegions, never past maxDrainedFraction. While a
       // break-glass pin is active they are off; after it, a drain it left beyond the budget decays
       // through the restore hold and ramp, so the check is that no plan makes either worse
