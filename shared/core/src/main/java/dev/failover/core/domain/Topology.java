@@ -69,6 +69,18 @@ public record Topology(
       throw new IllegalArgumentException(
           "expected RPS must be zero or positive, got " + expectedRps);
     }
+    for (RegionSpec r : regions) {
+      for (Region to : r.spillTo()) {
+        if (!seen.contains(to)) {
+          throw new IllegalArgumentException(
+              "spill_to of "
+                  + r.region()
+                  + " names "
+                  + to
+                  + ", which is not a region of the topology");
+        }
+      }
+    }
     subsets = List.copyOf(Objects.requireNonNull(subsets, "subsets"));
     checkSubsets(mode, seen, subsets);
   }

@@ -51,7 +51,12 @@ import java.util.Optional;
  *       headroom}. With W the other regions' effective weight, the candidate c must keep {@code
  *       level_c ≥ max_j (expectedRps × e_j / (headroom × capacity_j) − W) / base_c}. Zero or less:
  *       drain fully; between zero and the current level: drain partially (modes with partial
- *       levels); otherwise hold.
+ *       levels); otherwise hold. In {@link Mode#URL_MAP_SUBSETS} users are served by their nearest
+ *       serving region, not split by weight: a region keeps the share {@code level} of its own
+ *       users and the rest land on the first serving region of its {@code spill_to} (without one:
+ *       on the serving region with the least spare capacity), {@link
+ *       dev.failover.core.domain.Geography}; the least level that keeps every other serving region
+ *       within capacity × headroom (or no worse than it was) is found by bisection.
  *   <li>{@link Rule#BREAK_GLASS}: a break-glass drain skips 1–4 but never takes the last serving
  *       region off ({@link Rule#LAST_REGION}); the platform rejects that config anyway.
  * </ol>

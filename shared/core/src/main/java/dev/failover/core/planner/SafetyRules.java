@@ -1,11 +1,16 @@
 package dev.failover.core.planner;
 
+import dev.failover.core.domain.Geography;
+import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
 import dev.failover.core.domain.RegionSpec;
 import dev.failover.core.domain.Topology;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntPredicate;
 
 /**
  * The safety rules one drain must pass, one check per rule, in the order the {@link Planner}'s
@@ -111,6 +116,9 @@ final class SafetyRules {
    * level_r ≥ (expectedRps × e_j / (headroom × capacity_j) − W) / base_r}.
    */
   static OptionalInt headroomFloor(Region r, Levels levels, Policy policy) {
+    if (levels.topology().mode() == Mode.URL_MAP_SUBSETS) {
+      return nearestFloor(r, levels, policy);
+    }
     double expected = levels.topology().expectedRps();
     if (expected <= 0) {
       return OptionalInt.of(0);
@@ -131,6 +139,53 @@ final class SafetyRules {
       return OptionalInt.of(0);
     }
     return OptionalInt.of((int) Math.ceil(fraction * Topology.FULL - EPSILON));
+  }
+
+  /**
+   * The least level of {@code r} that keeps every other serving region within capacity × headroom
+   * when users are served by their nearest serving region ({@link Geography}): a region already
+   * past it may stay there, but is not pushed further. Empty when no other region serves.
+   */
+  static OptionalInt nearestFloor(Region r, Levels levels, Policy policy) {
+    Topology t = levels.topology();
+    Map<Region, Integer> at = new HashMap<>(levels.asMap());
+    if (levels.othersServing(r) < 1) {
+      return OptionalInt.empty();
+    }
+    Map<Region, Double> before = Geography.loads(t, at);
+    IntPredicate fits =
+        x -> {
+          at.put(r, x);
+          Map<Region, Double> after = Geography.loads(t, at);
+          for (RegionSpec s : t.regions()) {
+            Region j = s.region();
+            if (j.equals(r) || at.get(j) <= 0) {
+              continue;
+            }
+            double load = after.get(j);
+            if (load > s.capacityRps() * policy.headroom() + EPSILON
+                && load > before.get(j) + EPSILON) {
+              return false;
+            }
+          }
+          return true;
+        };
+    int current = levels.of(r);
+    if (fits.test(0)) {
+      return OptionalInt.of(0);
+    }
+    // fits(current) holds: nothing moves; find the least level that still fits
+    int lo = 0;
+    int hi = current;
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (fits.test(mid)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return OptionalInt.of(hi);
   }
 
   /** 5. Break-glass skips 1–4 but never takes the last serving region off. */

@@ -236,6 +236,17 @@ class PlannerPropertiesTest {
                 Math.max(100, s.weights().get(i)),
                 s.capacities().get(i)));
       }
+      if (s.mode() == Mode.URL_MAP_SUBSETS) {
+        // even-numbered regions say where their users go (the next regions, in order); the
+        // others leave it to the worst case
+        for (int i = 0; i < specs.size(); i += 2) {
+          List<Region> spill = new ArrayList<>();
+          for (int k = 1; k < specs.size(); k++) {
+            spill.add(specs.get((i + k) % specs.size()).region());
+          }
+          specs.set(i, specs.get(i).withGeography(0, spill));
+        }
+      }
       this.topology =
           s.mode() == Mode.URL_MAP_SUBSETS
               ? withEverySubset(specs, s.expectedRps())
@@ -543,6 +554,9 @@ class PlannerPropertiesTest {
     }
 
     private Map<Region, Double> loads(java.util.function.ToIntFunction<Region> level) {
+      if (topology.mode() == Mode.URL_MAP_SUBSETS) {
+        return nearestLoads(level);
+      }
       double sum = 0;
       Map<Region, Double> effective = new TreeMap<>();
       for (RegionSpec spec : topology.regions()) {
@@ -553,6 +567,46 @@ class PlannerPropertiesTest {
       Map<Region, Double> loads = new TreeMap<>();
       for (Map.Entry<Region, Double> e : effective.entrySet()) {
         loads.put(e.getKey(), sum == 0 ? 0 : s.expectedRps() * e.getValue() / sum);
+      }
+      return loads;
+    }
+
+    /**
+     * From the README, for weights over region subsets: a region keeps the share "level" of its own
+     * users; the rest go whole to the first serving region of its spill_to, or, without one, to the
+     * serving region with the least spare capacity (capacity minus the load of its own users; ties
+     * by name).
+     */
+    private Map<Region, Double> nearestLoads(java.util.function.ToIntFunction<Region> level) {
+      double bases = topology.regions().stream().mapToDouble(RegionSpec::baseWeight).sum();
+      Map<Region, Double> users = new TreeMap<>();
+      Map<Region, Double> own = new TreeMap<>();
+      for (RegionSpec spec : topology.regions()) {
+        double u =
+            spec.usersRps() > 0 ? spec.usersRps() : s.expectedRps() * spec.baseWeight() / bases;
+        users.put(spec.region(), u);
+        own.put(spec.region(), u * level.applyAsInt(spec.region()) / 1000.0);
+      }
+      Map<Region, Double> loads = new TreeMap<>(own);
+      for (RegionSpec spec : topology.regions()) {
+        Region i = spec.region();
+        double away = users.get(i) * (1000 - level.applyAsInt(i)) / 1000.0;
+        if (away <= 0) {
+          continue;
+        }
+        Optional<Region> to =
+            spec.spillTo().stream().filter(j -> level.applyAsInt(j) > 0).findFirst();
+        if (to.isEmpty()) {
+          to =
+              topology.regions().stream()
+                  .filter(o -> !o.region().equals(i) && level.applyAsInt(o.region()) > 0)
+                  .min(
+                      java.util.Comparator.comparingDouble(
+                              (RegionSpec o) -> o.capacityRps() - own.get(o.region()))
+                          .thenComparing(RegionSpec::region))
+                  .map(RegionSpec::region);
+        }
+        to.ifPresent(j -> loads.merge(j, away, Double::sum));
       }
       return loads;
     }

@@ -646,6 +646,44 @@ class PlannerTest {
       assertEquals("asia-east1=100% europe-west1=0% us-central1=0%", p.target().display());
     }
 
+    /** us 600, eu 500, asia 400 RPS of users; us spills to eu first; capacity 1000 each. */
+    private Topology nearest() {
+      Topology base = Fixtures.subsets(1500, 1, US, EU, ASIA);
+      List<RegionSpec> specs =
+          base.regions().stream()
+              .map(
+                  r ->
+                      r.region().equals(US)
+                          ? r.withGeography(600, List.of(EU, ASIA))
+                          : r.withGeography(r.region().equals(EU) ? 500 : 400, List.of()))
+              .toList();
+      return new Topology(Mode.URL_MAP_SUBSETS, "demo-project", "app", specs, 1500, base.subsets());
+    }
+
+    @Test
+    void aDrainedRegionsUsers_goToItsNearestServingRegion_whoseHeadroomBoundsTheDrain() {
+      // eu would take its 500 and us's 600: 1100 > 800 (1000 x 0.8); us keeps half its users
+      // (eu: 500 + 600 x 0.5 = 800), though the three regions' total would fit everywhere
+      ControllerMemory m = memory().incident(US, "inc-1", min(0)).build();
+      Plan p = plan(nearest(), m, DEFAULTS, allHealthy(), min(1));
+      assertEquals(Action.PARTIAL_DRAIN, p.decision(US).action());
+      assertEquals(Optional.of(Rule.HEADROOM), p.decision(US).rule());
+      assertEquals("asia-east1=100% europe-west1=100% us-central1=50%", p.target().display());
+      assertEquals(
+          Map.of(US, 300.0, EU, 800.0, ASIA, 400.0),
+          dev.failover.core.domain.Geography.loads(
+              nearest(), Map.of(US, 500, EU, 1000, ASIA, 1000)));
+    }
+
+    @Test
+    void withoutSpillTo_theUsersAreAssumedOnTheServingRegionWithTheLeastSpareCapacity() {
+      // asia names no spill_to: its 400 go to the fullest serving region, us (600 own, 400
+      // spare; eu has 500 spare), the worst case
+      Map<Region, Double> loads =
+          dev.failover.core.domain.Geography.loads(nearest(), Map.of(US, 1000, EU, 1000, ASIA, 0));
+      assertEquals(Map.of(US, 1000.0, EU, 500.0, ASIA, 0.0), loads);
+    }
+
     @Test
     void aRampStep_isAShareOfTheRegionsOwnUsers() {
       ControllerMemory m = memory().state(US, out(min(0))).build();

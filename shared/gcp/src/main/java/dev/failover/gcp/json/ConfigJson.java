@@ -45,12 +45,20 @@ public final class ConfigJson {
       int baseWeight = r.optLong("base_weight").map(Long::intValue).orElse(100);
       double baseScaler = r.optNumber("base_scaler").orElse(1.0);
       double capacity = r.number("capacity_rps");
+      double users = r.optNumber("users_rps").orElse(0.0);
+      List<Region> spill = regionNames(r, "spill_to");
       regions.add(
           r.field(
               "region",
               () ->
                   new RegionSpec(
-                      region, backend, baseWeight, (int) Math.round(baseScaler * 1000), capacity)));
+                      region,
+                      backend,
+                      baseWeight,
+                      (int) Math.round(baseScaler * 1000),
+                      capacity,
+                      users,
+                      spill)));
       r.noOtherFields();
     }
     List<Subset> subsets = subsets(o);
@@ -62,26 +70,32 @@ public final class ConfigJson {
         "subsets", () -> new Topology(mode, project, resource, regions, expected, subsets));
   }
 
+  /** An array of region names, each checked where it stands. */
+  private static List<Region> regionNames(Strict o, String field) {
+    List<Region> out = new ArrayList<>();
+    List<com.google.gson.JsonElement> items = o.array(field);
+    for (int i = 0; i < items.size(); i++) {
+      com.google.gson.JsonElement e = items.get(i);
+      String at = o.path(field) + "[" + i + "]";
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw new Strict.InvalidJsonException(at + " must be a region name");
+      }
+      try {
+        out.add(Region.of(e.getAsString()));
+      } catch (IllegalArgumentException bad) {
+        throw new Strict.InvalidJsonException(at + ": " + bad.getMessage());
+      }
+    }
+    return out;
+  }
+
   /** {@code subsets}: the subset backend services of mode URL_MAP_SUBSETS. */
   private static List<Subset> subsets(Strict o) {
     List<Subset> subsets = new ArrayList<>();
     for (Strict x : o.objects("subsets")) {
       String name = x.string("name");
       String backend = x.string("backend");
-      java.util.Set<Region> held = new java.util.TreeSet<>();
-      List<com.google.gson.JsonElement> items = x.array("regions");
-      for (int i = 0; i < items.size(); i++) {
-        com.google.gson.JsonElement e = items.get(i);
-        String at = x.path("regions") + "[" + i + "]";
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-          throw new Strict.InvalidJsonException(at + " must be a region name");
-        }
-        try {
-          held.add(Region.of(e.getAsString()));
-        } catch (IllegalArgumentException bad) {
-          throw new Strict.InvalidJsonException(at + ": " + bad.getMessage());
-        }
-      }
+      java.util.Set<Region> held = new java.util.TreeSet<>(regionNames(x, "regions"));
       subsets.add(x.field("regions", () -> new Subset(name, backend, held)));
       x.noOtherFields();
     }

@@ -49,6 +49,33 @@ class ConfigJsonTest {
   }
 
   @Test
+  void regions_sayWhereTheirUsersGo() {
+    Topology t =
+        parse(
+            "{\"mode\":\"url_map_subsets\",\"project\":\"p\",\"resource\":\"um\","
+                + "\"regions\":[{\"region\":\"us-central1\",\"backend\":\"neg-us\","
+                + "\"capacity_rps\":1000,\"users_rps\":600,\"spill_to\":[\"europe-west1\"]},"
+                + "{\"region\":\"europe-west1\",\"backend\":\"neg-eu\",\"capacity_rps\":1000}],"
+                + "\"subsets\":[{\"name\":\"all\",\"backend\":\"bs-all\",\"regions\":"
+                + "[\"us-central1\",\"europe-west1\"]}]}");
+    assertEquals(600.0, t.spec(US).usersRps());
+    assertEquals(List.of(EU), t.spec(US).spillTo());
+    assertEquals(List.of(), t.spec(EU).spillTo());
+    assertEquals(
+        "regions: spill_to of us-central1 names asia-east1, which is not a region of the topology",
+        error(
+            "{\"mode\":\"url_map_subsets\",\"project\":\"p\",\"resource\":\"um\","
+                + "\"regions\":[{\"region\":\"us-central1\",\"backend\":\"neg-us\","
+                + "\"capacity_rps\":1000,\"spill_to\":[\"asia-east1\"]}]}"));
+    assertEquals(
+        "regions[0].region: spill_to of us-central1 names the region itself",
+        error(
+            "{\"mode\":\"url_map_subsets\",\"project\":\"p\",\"resource\":\"um\","
+                + "\"regions\":[{\"region\":\"us-central1\",\"backend\":\"neg-us\","
+                + "\"capacity_rps\":1000,\"spill_to\":[\"us-central1\"]}]}"));
+  }
+
+  @Test
   void aBadSubset_namesItsField() {
     assertEquals(
         "subsets: mode URL_MAP_SUBSETS needs a subset that holds every region (all), got" + " []",
