@@ -23,12 +23,14 @@ import picocli.CommandLine.Parameters;
       "Replay a scenario on a virtual clock against an in-memory load balancer that keeps the"
           + " platform's rules, print a timeline, and write every decision as NDJSON.",
       "SCENARIO is a shipped scenario's name (see --list) or a path to a scenario JSON file;"
-          + " without it the regional outage runs."
+          + " without it the nearest-region outage (weights over region subsets) runs."
     })
 final class SimulateCommand implements Callable<Integer> {
 
   static final List<String> SHIPPED =
       List.of(
+          "nearest-region-outage",
+          "subset-missing",
           "regional-outage",
           "flapping-region",
           "all-regions-sick",
@@ -40,7 +42,7 @@ final class SimulateCommand implements Callable<Integer> {
           "reordered-commands",
           "lost-close");
 
-  @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "regional-outage")
+  @Parameters(arity = "0..1", paramLabel = "SCENARIO", defaultValue = "nearest-region-outage")
   String scenario;
 
   @Option(

@@ -3,6 +3,8 @@ package dev.failover.cli;
 import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.domain.LbConfig;
 import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Setting;
+import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.InMemoryLoadBalancer;
 import dev.failover.core.port.AuditSink;
 import dev.failover.core.sim.Scenario;
@@ -302,7 +304,17 @@ final class Simulation {
     out.println(h);
   }
 
-  private Row row(Duration offset, String event, LbConfig config, List<String> notes) {
+  /** The config of the row before, to see when the users' regions change. */
+  private LbConfig shown;
+
+  private Row row(Duration offset, String event, LbConfig config, List<String> changes) {
+    List<String> notes = new ArrayList<>(changes);
+    if (scenario.topology().mode() == dev.failover.core.domain.Mode.URL_MAP_SUBSETS
+        && shown != null
+        && !config.equals(shown)) {
+      notes.addAll(usersServed(config));
+    }
+    shown = config;
     StringBuilder line =
         new StringBuilder(String.format("%-7s %-56s", clockText(offset), truncate(event, 56)));
     for (Region r : scenario.topology().regionNames()) {
@@ -313,6 +325,33 @@ final class Simulation {
       out.println("        " + paint(n));
     }
     return new Row(offset, event, config, List.copyOf(notes));
+  }
+
+  /**
+   * Where the users of each region not served wholly at home are served, by the nearest-region
+   * model of the headroom rule (e.g. {@code users of us-central1: 10% us-central1, 90%
+   * europe-west1}).
+   */
+  private List<String> usersServed(LbConfig config) {
+    Map<Region, Integer> levels = new HashMap<>();
+    config.settings().forEach((r, st) -> levels.put(r, ((Setting.Share) st).level()));
+    List<String> lines = new ArrayList<>();
+    dev.failover.core.domain.Geography.servedBy(scenario.topology(), levels)
+        .forEach(
+            (users, at) -> {
+              if (at.getOrDefault(users, 0) == Topology.FULL) {
+                return;
+              }
+              StringBuilder b = new StringBuilder("users of " + users + ":");
+              String sep = " ";
+              for (Map.Entry<Region, Integer> e : at.entrySet()) {
+                b.append(sep).append(new Setting.Share(e.getValue()).display());
+                b.append(' ').append(e.getKey());
+                sep = ", ";
+              }
+              lines.add(b.toString());
+            });
+    return lines.isEmpty() ? List.of("users: every region's users are served at home") : lines;
   }
 
   /** Drains red, ramps and restores green, holds yellow, pages bold: only on a terminal. */

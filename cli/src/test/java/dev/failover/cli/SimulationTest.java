@@ -72,8 +72,10 @@ class SimulationTest {
     Path audit = tmp.resolve("audit.ndjson");
     Run r = failoverctl("simulate", "--audit", audit.toString());
     assertEquals(0, r.exit(), r.err());
-    assertTrue(r.out().startsWith("scenario regional-outage:"), r.out());
-    assertTrue(r.out().contains("us-central1: ramp 0 -> 10 - healthy for 5 min; restore begins"));
+    assertTrue(r.out().startsWith("scenario nearest-region-outage:"), r.out());
+    assertTrue(r.out().contains("mode URL_MAP_SUBSETS"), r.out());
+    assertTrue(r.out().contains("us-central1: ramp 0% -> 10% - healthy for 5 min; restore begins"));
+    assertTrue(r.out().contains("users of us-central1: 10% us-central1, 90% europe-west1"));
     List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
     assertEquals(11, lines.size());
     int applied = 0;
@@ -226,7 +228,8 @@ class SimulationTest {
     assertEquals(2, r.exit());
     assertEquals(
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
-            + " regional-outage, flapping-region, all-regions-sick, manual-drain-expiry, alert-storm,"
+            + " nearest-region-outage, subset-missing, regional-outage, flapping-region,"
+            + " all-regions-sick, manual-drain-expiry, alert-storm,"
             + " rolling-deploy, late-deliveries, drill-aborted, reordered-commands, lost-close\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }

@@ -48,6 +48,33 @@ public final class Geography {
   }
 
   /**
+   * Where each region's users are served at {@code levels}: their own region for the share {@code
+   * level}, the region that takes them for the rest (thousandths; a share no region takes is left
+   * out). Regions in topology order.
+   */
+  public static Map<Region, Map<Region, Integer>> servedBy(
+      Topology t, Map<Region, Integer> levels) {
+    Map<Region, Double> own = new LinkedHashMap<>();
+    for (RegionSpec s : t.regions()) {
+      own.put(s.region(), users(t, s) * levels.get(s.region()) / Topology.FULL);
+    }
+    Map<Region, Map<Region, Integer>> out = new LinkedHashMap<>();
+    for (RegionSpec s : t.regions()) {
+      Map<Region, Integer> at = new LinkedHashMap<>();
+      int level = levels.get(s.region());
+      if (level > 0) {
+        at.put(s.region(), level);
+      }
+      if (level < Topology.FULL) {
+        receiver(t, s, levels, own)
+            .ifPresent(r -> at.merge(r, Topology.FULL - level, Integer::sum));
+      }
+      out.put(s.region(), at);
+    }
+    return out;
+  }
+
+  /**
    * Where {@code spec}'s drained users go: the first serving region of its {@code spill_to}, else
    * the serving region with the least spare capacity (ties: by name); empty when no other serves.
    */

@@ -237,11 +237,11 @@ public sealed interface Reason {
   /** The change needs a subset backend service the load balancer does not have. */
   record SubsetMissing(java.util.Set<Region> regions, String why) implements Reason {
     public String text() {
-      return "no subset backend service for this change ("
+      return "cannot be written as subset weights: "
           + why
-          + "; needed: one holding exactly "
-          + regions
-          + "); add it, or raise max_regions_out";
+          + (why.startsWith("no subset backend service")
+              ? "; deploy that subset (raise max_regions_out)"
+              : "");
     }
   }
 

@@ -635,10 +635,9 @@ class PlannerTest {
       assertEquals(Action.HOLD, d.action());
       assertEquals(Optional.of(Rule.SUBSET_MISSING), d.rule());
       assertEquals(
-          "incident inc-2 (5xx ratio europe-west1) open since 2026-11-01T12:01:00Z; held: no"
-              + " subset backend service for this change (no subset backend service holds"
-              + " exactly [asia-east1]; needed: one holding exactly [asia-east1]); add it, or"
-              + " raise max_regions_out",
+          "incident inc-2 (5xx ratio europe-west1) open since 2026-11-01T12:01:00Z; held: cannot"
+              + " be written as subset weights: no subset backend service holds exactly"
+              + " [asia-east1]; deploy that subset (raise max_regions_out)",
           d.reason());
       // with all-but-us-central1-europe-west1 deployed, the same plan drains
       Plan p = plan(two, m, loose, allHealthy(), min(2));
