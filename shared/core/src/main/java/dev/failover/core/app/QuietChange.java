@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * A change that needs no write, reconciled in the commit that records it: an incident opened in a
@@ -53,7 +52,7 @@ final class QuietChange {
     if (predicted.effect() != ControllerMemory.Effect.CHANGED || !quiet(before)) {
       return Optional.empty();
     }
-    ControllerMemory next = predicted.memory().prune(now, Reconciler.INCIDENT_RETENTION).memory();
+    ControllerMemory next = Reconciler.pruning(now).apply(predicted.memory());
     try {
       LoadBalancer.Observed observed = lb.read();
       return Optional.of(new Reconciler.Reading(before, observed, reconciler.healthFor(next, now)));
@@ -79,9 +78,7 @@ final class QuietChange {
     }
     Instant now = make.now();
     ControllerMemory.Pruned pruned = stored.prune(now, Reconciler.INCIDENT_RETENTION);
-    UnaryOperator<ControllerMemory> prune =
-        m -> m.prune(now, Reconciler.INCIDENT_RETENTION).memory();
-    Basis basis = new Basis(pruned.memory(), prune);
+    Basis basis = new Basis(pruned.memory(), Reconciler.pruning(now));
     LoadBalancer.Observed observed = read.observed();
     boolean needsHealth = reconciler.readsHealth(basis.memory(), now);
     if (reconciler.driftSuspected(basis.memory(), observed)

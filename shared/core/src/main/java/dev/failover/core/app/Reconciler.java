@@ -87,7 +87,7 @@ final class Reconciler {
   Controller.Result reconcile(AuditRecords make, Optional<Reading> ahead, ReconcileBudget budget) {
     Instant now = make.now();
     List<AuditRecord> records = new ArrayList<>();
-    UnaryOperator<ControllerMemory> prune = m -> m.prune(now, INCIDENT_RETENTION).memory();
+    UnaryOperator<ControllerMemory> prune = pruning(now);
     ControllerMemory.Pruned pruned = store.load().prune(now, INCIDENT_RETENTION);
     pruned.expiredPins().forEach((r, pin) -> records.add(audited(make.expired(r, pin))));
     ControllerMemory stored = pruned.memory();
@@ -137,6 +137,11 @@ final class Reconciler {
       remember(remembered(committed, plan, Optional.of(applied.get().pending()), n));
       return new Controller.Result(Optional.empty(), Optional.of(plan), true, records);
     }
+  }
+
+  /** The edit every reconcile starts with: expired pins and long-closed incidents dropped. */
+  static UnaryOperator<ControllerMemory> pruning(Instant now) {
+    return m -> m.prune(now, INCIDENT_RETENTION).memory();
   }
 
   /** The time a reconcile starting now may take. */
