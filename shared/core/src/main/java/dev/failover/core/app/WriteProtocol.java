@@ -194,11 +194,15 @@ final class WriteProtocol {
       // certainly not applied: the platform refused the stale fingerprint
       audit.write(make.failed(plan, observed, pending, "stale fingerprint: " + e.getMessage()));
       clear(pending);
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new TransientException(
-            "load balancer changed under us " + attempt + " times in a row; giving up for now", e);
-      }
-      BACKOFF.await(pause, attempt, eventId);
+      backOffOrGiveUp(
+          attempt,
+          eventId,
+          () ->
+              new TransientException(
+                  "load balancer changed under us "
+                      + attempt
+                      + " times in a row; giving up for now",
+                  e));
       return Optional.empty();
     } catch (PermanentException e) {
       // certainly not applied: the platform refused the write
@@ -227,14 +231,24 @@ final class WriteProtocol {
         .findFirst();
   }
 
-  /** Backs off before the next attempt, or gives up after {@link #MAX_ATTEMPTS}. */
+  /** Stands back from a write that another writer's makes unsafe (see {@link #backOffOrGiveUp}). */
   private void yieldTo(int attempt, String eventId, String why) {
+    backOffOrGiveUp(
+        attempt,
+        eventId,
+        () ->
+            new TransientException(
+                why
+                    + " ("
+                    + attempt
+                    + " attempts); not writing now, the next delivery or tick carries on"));
+  }
+
+  /** Backs off before the next attempt, or throws {@code giveUp} after {@link #MAX_ATTEMPTS}. */
+  private void backOffOrGiveUp(
+      int attempt, String eventId, java.util.function.Supplier<TransientException> giveUp) {
     if (attempt >= MAX_ATTEMPTS) {
-      throw new TransientException(
-          why
-              + " ("
-              + attempt
-              + " attempts); not writing now, the next delivery or tick carries on");
+      throw giveUp.get();
     }
     BACKOFF.await(pause, attempt, eventId);
   }
