@@ -7,10 +7,13 @@ module "front" {
   name    = "app"
   image   = var.image
   domains = var.domains
+  # mode = "URL_MAP_SUBSETS" (the default): users stay on their nearest region; a drain moves only the
+  # drained region's users, to the first serving region of its spill_to
+  max_regions_out = 1
   regions = {
-    "us-central1"  = { base_weight = 100, capacity_rps = 1000 }
-    "europe-west1" = { base_weight = 100, capacity_rps = 1000 }
-    "asia-east1"   = { base_weight = 100, capacity_rps = 1000 }
+    "us-central1"  = { capacity_rps = 1000, users_rps = 600, spill_to = ["europe-west1", "asia-east1"] }
+    "europe-west1" = { capacity_rps = 1000, users_rps = 500, spill_to = ["us-central1", "asia-east1"] }
+    "asia-east1"   = { capacity_rps = 1000, users_rps = 400, spill_to = ["us-central1", "europe-west1"] }
   }
 
   depends_on = [google_project_service.api]
@@ -27,8 +30,11 @@ module "controller" {
   function_zip    = var.function_zip
   operators_group = var.operators_group
   policy = {
-    min_serving_regions = 1
-    drain_on_deploy     = true
+    # at most a third of the capacity out: one region of three, which the subsets that
+    # max_regions_out = 1 creates can express (more would be held: subset_missing)
+    max_drained_fraction = 0.34
+    min_serving_regions  = 1
+    drain_on_deploy      = true
   }
 
   depends_on = [google_project_service.api]

@@ -24,7 +24,7 @@ resource "google_project_iam_member" "trigger_receives" {
 # Only what the controller does to the load balancer, and why each permission is there:
 locals {
   lb_permissions = concat(
-    var.topology.mode == "URL_MAP_WEIGHTS" ? [
+    contains(["URL_MAP_WEIGHTS", "URL_MAP_SUBSETS"], var.topology.mode) ? [
       "compute.urlMaps.get",         # read the weights and the fingerprint
       "compute.urlMaps.update",      # urlMaps.patch needs update
       "compute.backendServices.use", # a URL map write re-states the backend services it routes to

@@ -1,3 +1,9 @@
+module "topology" {
+  source       = "../topology-json"
+  topology     = var.topology
+  expected_rps = var.expected_rps
+}
+
 data "google_project" "this" {
   project_id = var.project
 }
@@ -6,7 +12,7 @@ locals {
   # the environment every function reads (names checked against dev.failover.gcp.config.Env by a test)
   function_env = {
     FAILOVER_ADAPTERS             = "google"
-    FAILOVER_TOPOLOGY             = jsonencode(merge(var.topology, { expected_rps = var.expected_rps }))
+    FAILOVER_TOPOLOGY             = module.topology.json
     FAILOVER_POLICY               = jsonencode({ for k, v in var.policy : k => v if v != null })
     FAILOVER_BUILD_SERVICE        = var.service_name
     FAILOVER_HEALTH_SERVICE       = var.service_name

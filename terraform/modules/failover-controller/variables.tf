@@ -27,26 +27,8 @@ variable "name_prefix" {
 }
 
 variable "topology" {
-  description = "The load balancer the controller steers (the service-front module's topology output, or your own): mode, project, resource and regions with backend, base_weight and capacity_rps."
-  type = object({
-    mode     = string
-    project  = string
-    resource = string
-    regions = list(object({
-      region       = string
-      backend      = string
-      base_weight  = number
-      capacity_rps = number
-    }))
-  })
-  validation {
-    condition     = contains(["URL_MAP_WEIGHTS", "BACKEND_MEMBERSHIP", "CAPACITY_SCALER"], var.topology.mode)
-    error_message = "topology.mode must be URL_MAP_WEIGHTS, BACKEND_MEMBERSHIP or CAPACITY_SCALER."
-  }
-  validation {
-    condition     = length(var.topology.regions) >= 2
-    error_message = "topology needs at least two regions."
-  }
+  description = "The load balancer the controller steers (the service-front module's topology output, or your own): mode, project, resource, regions (region, backend, capacity_rps; base_weight, users_rps and spill_to optional) and, for URL_MAP_SUBSETS, subsets (name, backend, regions). See the README's topology table; its type and rules are checked in ../topology-json."
+  type        = any
 }
 
 variable "expected_rps" {

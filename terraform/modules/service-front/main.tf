@@ -1,9 +1,33 @@
-# A multi-region service front that can fail over: one Cloud Run service, one serverless NEG and one
-# backend service per region, and a URL map whose default route splits traffic by weight across the
-# regions' backend services (EXTERNAL_MANAGED; classic load balancers cannot split by weight). The
-# failover controller moves those weights; `ignore_changes` keeps a later apply from undoing it.
-# Serverless NEGs take no health check and no balancing mode, and the load balancer keeps sending
-# traffic to a region whose service answers 5xx: that is why the controller exists.
+# A multi-region service front that can fail over: one Cloud Run service per region behind a global
+# external Application Load Balancer (EXTERNAL_MANAGED; classic load balancers cannot split by weight),
+# laid out for the controller's mode (see ../front-layout for the names and the topology):
+#
+# - URL_MAP_SUBSETS (default): a backend service per subset of the regions ("all", "all-but-X", ...,
+#   up to max_regions_out regions left out), each holding a serverless NEG per region it holds. Inside a
+#   backend service the load balancer sends each request to the closest region, so with the URL map's
+#   weight all on "all" users are served by their nearest region; the controller moves weight to
+#   "all-but-X" to drain X for X's own users only, and splits it to ramp X back.
+#   One NEG per (subset, region), not one NEG per region shared by the subsets: whether one serverless
+#   NEG may back several backend services at once is not documented (../shared/reference/gcp-lb-compute.md
+#   §1.6 item 5 lists it as unverified), and separate NEGs work either way at no cost (NEGs are free;
+#   mind the per-project NEG and backend-service quotas when max_regions_out > 1).
+# - URL_MAP_WEIGHTS: a backend service and a NEG per region, split by base_weight regardless of where
+#   users are (for explicit ratios such as 50/30/20).
+# - BACKEND_MEMBERSHIP: one backend service holding every region's NEG; the controller removes a
+#   drained region's NEG and adds it back (no ramp, no partial drain).
+#
+# The controller owns the weights (or the membership): `ignore_changes` keeps a later apply from undoing
+# a drain. Serverless NEGs take no health check and no balancing mode, and the load balancer keeps
+# sending traffic to a region whose service answers 5xx: that is why the controller exists.
+
+module "layout" {
+  source          = "../front-layout"
+  project         = var.project
+  name            = var.name
+  mode            = var.mode
+  regions         = var.regions
+  max_regions_out = var.max_regions_out
+}
 
 resource "google_cloud_run_v2_service" "app" {
   for_each = var.regions
@@ -37,28 +61,32 @@ resource "google_cloud_run_v2_service_iam_member" "public" {
 }
 
 resource "google_compute_region_network_endpoint_group" "neg" {
-  for_each = var.regions
+  for_each = module.layout.negs
 
   project               = var.project
-  name                  = "${var.name}-${each.key}"
-  region                = each.key
+  name                  = each.value.name
+  region                = each.value.region
   network_endpoint_type = "SERVERLESS"
 
   cloud_run {
-    service = google_cloud_run_v2_service.app[each.key].name
+    service = google_cloud_run_v2_service.app[each.value.region].name
   }
 }
 
-resource "google_compute_backend_service" "region" {
-  for_each = var.regions
+# the weighed backend services (URL_MAP_SUBSETS, URL_MAP_WEIGHTS): their members never change
+resource "google_compute_backend_service" "front" {
+  for_each = var.mode == "BACKEND_MEMBERSHIP" ? {} : module.layout.backend_services
 
   project               = var.project
-  name                  = "${var.name}-${each.key}"
+  name                  = each.value.name
   load_balancing_scheme = "EXTERNAL_MANAGED"
   protocol              = "HTTPS"
 
-  backend {
-    group = google_compute_region_network_endpoint_group.neg[each.key].id
+  dynamic "backend" {
+    for_each = { for k, g in module.layout.negs : k => g if g.backend == each.key }
+    content {
+      group = google_compute_region_network_endpoint_group.neg[backend.key].id
+    }
   }
 
   dynamic "outlier_detection" {
@@ -77,16 +105,63 @@ resource "google_compute_backend_service" "region" {
   }
 }
 
+moved {
+  from = google_compute_backend_service.region
+  to   = google_compute_backend_service.front
+}
+
+# BACKEND_MEMBERSHIP: one backend service whose members the controller removes and adds back
+resource "google_compute_backend_service" "members" {
+  for_each = var.mode == "BACKEND_MEMBERSHIP" ? module.layout.backend_services : {}
+
+  project               = var.project
+  name                  = each.value.name
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  protocol              = "HTTPS"
+
+  dynamic "backend" {
+    for_each = module.layout.negs
+    content {
+      group = google_compute_region_network_endpoint_group.neg[backend.key].id
+    }
+  }
+
+  dynamic "outlier_detection" {
+    for_each = var.outlier_detection ? [1] : []
+    content {
+      consecutive_errors           = 5
+      enforcing_consecutive_errors = 100
+      max_ejection_percent         = 100
+      base_ejection_time {
+        seconds = 60
+      }
+      interval {
+        seconds = 10
+      }
+    }
+  }
+
+  lifecycle {
+    # the failover controller owns the membership; an apply must not put a drained region back
+    ignore_changes = [backend]
+  }
+}
+
 resource "google_compute_url_map" "front" {
   project = var.project
   name    = var.name
 
-  default_route_action {
-    dynamic "weighted_backend_services" {
-      for_each = var.regions
-      content {
-        backend_service = google_compute_backend_service.region[weighted_backend_services.key].id
-        weight          = weighted_backend_services.value.base_weight
+  default_service = var.mode == "BACKEND_MEMBERSHIP" ? google_compute_backend_service.members["all"].id : null
+
+  dynamic "default_route_action" {
+    for_each = var.mode == "BACKEND_MEMBERSHIP" ? [] : [1]
+    content {
+      dynamic "weighted_backend_services" {
+        for_each = module.layout.weights
+        content {
+          backend_service = google_compute_backend_service.front[weighted_backend_services.key].id
+          weight          = weighted_backend_services.value
+        }
       }
     }
   }

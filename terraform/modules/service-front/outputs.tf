@@ -9,8 +9,16 @@ output "ip_address" {
 }
 
 output "backend_services" {
-  description = "Backend service self link per region."
-  value       = { for r, bs in google_compute_backend_service.region : r => bs.self_link }
+  description = "Backend service self link per key: subset name (URL_MAP_SUBSETS), region (URL_MAP_WEIGHTS) or all (BACKEND_MEMBERSHIP)."
+  value = merge(
+    { for k, bs in google_compute_backend_service.front : k => bs.self_link },
+    { for k, bs in google_compute_backend_service.members : k => bs.self_link },
+  )
+}
+
+output "mode" {
+  description = "The mode this front is laid out for."
+  value       = var.mode
 }
 
 output "run_urls" {
@@ -24,16 +32,8 @@ output "service_name" {
 }
 
 output "topology" {
-  description = "The controller's topology for this front (mode URL_MAP_WEIGHTS), without expected_rps, which the controller module adds."
-  value = {
-    mode     = "URL_MAP_WEIGHTS"
-    project  = var.project
-    resource = google_compute_url_map.front.name
-    regions = [for r, v in var.regions : {
-      region       = r
-      backend      = google_compute_backend_service.region[r].self_link
-      base_weight  = v.base_weight
-      capacity_rps = v.capacity_rps
-    }]
-  }
+  description = "The controller's topology for this front (the failover-controller module's topology input); expected_rps is added by that module."
+  value       = module.layout.topology
+  # the names are known before the objects exist: let the controller start once they do
+  depends_on = [google_compute_url_map.front]
 }

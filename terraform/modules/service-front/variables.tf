@@ -21,11 +21,33 @@ variable "image" {
   type        = string
 }
 
+variable "mode" {
+  description = "How the controller steers traffic: URL_MAP_SUBSETS (default: users stay on their nearest region; drains and ramps move only the affected region's users), URL_MAP_WEIGHTS (explicit ratios by base_weight, regardless of where users are) or BACKEND_MEMBERSHIP (nearest region, drain by removing a region; no ramp). See the README's \"Which mode\"."
+  type        = string
+  default     = "URL_MAP_SUBSETS"
+  validation {
+    condition     = contains(["URL_MAP_SUBSETS", "URL_MAP_WEIGHTS", "BACKEND_MEMBERSHIP"], var.mode)
+    error_message = "mode must be URL_MAP_SUBSETS, URL_MAP_WEIGHTS or BACKEND_MEMBERSHIP."
+  }
+}
+
+variable "max_regions_out" {
+  description = "URL_MAP_SUBSETS: the most regions that can be out at once. It decides which subset backend services exist (1: all and all-but-X per region; 2 adds all-but-X-Y per pair, ...); a plan that needs a subset not created is held by the controller (rule subset_missing). Keep it at or above what the policy's max_drained_fraction allows."
+  type        = number
+  default     = 1
+  validation {
+    condition     = var.max_regions_out >= 1 && var.max_regions_out < length(var.regions) && floor(var.max_regions_out) == var.max_regions_out
+    error_message = "max_regions_out must be a whole number from 1 to one less than the number of regions."
+  }
+}
+
 variable "regions" {
-  description = "Regions and their normal share of traffic (base_weight, 1..1000, relative) and declared capacity in requests per second."
+  description = "Regions and, for each: capacity_rps (the most requests per second it can take), base_weight (URL_MAP_WEIGHTS: its normal share, 1..1000, relative; default 100), users_rps (URL_MAP_SUBSETS: the peak of the users nearest it) and spill_to (URL_MAP_SUBSETS: the other regions, nearest first, where its users go when it is drained)."
   type = map(object({
-    base_weight  = number
     capacity_rps = number
+    base_weight  = optional(number, 100)
+    users_rps    = optional(number)
+    spill_to     = optional(list(string))
   }))
   validation {
     condition     = length(var.regions) >= 2
@@ -38,6 +60,16 @@ variable "regions" {
   validation {
     condition     = alltrue([for r, v in var.regions : v.base_weight >= 1 && v.base_weight <= 1000 && v.capacity_rps > 0])
     error_message = "base_weight must be in 1..1000 and capacity_rps positive."
+  }
+  validation {
+    condition     = alltrue([for r, v in var.regions : v.users_rps == null || coalesce(v.users_rps, 0) >= 0])
+    error_message = "users_rps must not be negative."
+  }
+  validation {
+    condition = alltrue([for r, v in var.regions : alltrue([
+      for s in coalesce(v.spill_to, []) : contains(keys(var.regions), s) && s != r
+    ]) && length(distinct(coalesce(v.spill_to, []))) == length(coalesce(v.spill_to, []))])
+    error_message = "spill_to must name other regions of this front, each once."
   }
 }
 
@@ -71,7 +103,7 @@ variable "max_instances" {
 }
 
 variable "outlier_detection" {
-  description = "Add outlier detection (consecutive 5xx ejection) to each region's backend service: a fast, leaky first line of defence under the controller."
+  description = "Add outlier detection (consecutive 5xx ejection) to every backend service: a fast, leaky first line of defence under the controller (in a backend service holding several regions it can send a failing region's users to the next-nearest within seconds)."
   type        = bool
   default     = false
 }

@@ -1,0 +1,4 @@
+output "json" {
+  description = "FAILOVER_TOPOLOGY."
+  value       = jsonencode(local.topology)
+}
