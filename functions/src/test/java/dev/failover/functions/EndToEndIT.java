@@ -124,6 +124,12 @@ class EndToEndIT {
 
   @BeforeAll
   static void start() throws Exception {
+    // a subclass runs the same scenarios on another layout, after this class stopped everything
+    running.set(true);
+    paused.set(true);
+    invokers.clear();
+    ports.clear();
+    HANDLED.clear();
     pubsub = Emulator.pubsub();
     firestore = Emulator.firestore();
     fake = ComputeFake.start();
@@ -187,6 +193,9 @@ class EndToEndIT {
     Wiring.install(null);
     subs.close();
     channel.shutdownNow();
+    // a pull blocked on the emulator ends with the channel: no loop outlives this class
+    assertTrue(
+        bridge.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS), "bridge stopped");
     fake.close();
     pubsub.close();
     firestore.close();
@@ -315,23 +324,15 @@ class EndToEndIT {
         PROJECT, TOPICS.get(stream), data, attributes, Optional.of(pubsub.hostPort()));
   }
 
+  /** The load balancer's layout these scenarios run on; {@link EndToEndSubsetsIT} overrides it. */
+  Front front() {
+    return Front.WEIGHTS;
+  }
+
   @BeforeEach
   void freshLoadBalancer() throws Exception {
     urlMap = "app-url-map-" + (++scenario);
-    StringBuilder wbs = new StringBuilder("[");
-    for (Region r : REGIONS) {
-      wbs.append(wbs.length() == 1 ? "" : ",")
-          .append("{\"backendService\":\"")
-          .append(BS)
-          .append(r)
-          .append("\",\"weight\":100}");
-    }
-    fake.putUrlMap(
-        PROJECT,
-        urlMap,
-        JsonParser.parseString(
-                "{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs + "]}}")
-            .getAsJsonObject());
+    fake.putUrlMap(PROJECT, urlMap, front().urlMap());
     healthFile = Files.createTempFile("health", ".json");
     health(Map.of(US, "HEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
     install(false);
@@ -339,28 +340,9 @@ class EndToEndIT {
   }
 
   void install(boolean drainOnDeploy) {
-    StringBuilder regions = new StringBuilder();
-    for (Region r : REGIONS) {
-      regions
-          .append(regions.length() == 0 ? "" : ",")
-          .append("{\"region\":\"")
-          .append(r)
-          .append("\",\"backend\":\"")
-          .append(BS)
-          .append(r)
-          .append("\",\"base_weight\":100,\"capacity_rps\":1000}");
-    }
     Map<String, String> env = new HashMap<>();
     env.put("FAILOVER_ADAPTERS", "google");
-    env.put(
-        "FAILOVER_TOPOLOGY",
-        "{\"mode\":\"URL_MAP_WEIGHTS\",\"project\":\""
-            + PROJECT
-            + "\",\"resource\":\""
-            + urlMap
-            + "\",\"expected_rps\":1500,\"regions\":["
-            + regions
-            + "]}");
+    env.put("FAILOVER_TOPOLOGY", front().topology(urlMap));
     env.put(
         "FAILOVER_POLICY",
         "{\"restore_after\":\"PT2S\",\"step_dwell\":\"PT1S\",\"flap_window\":\"PT10M\",\"max_restore_hold\":\"PT1M\",\"drain_on_deploy\":"
@@ -432,21 +414,14 @@ class EndToEndIT {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  int weight(Region r) {
-    for (var e :
-        fake.urlMap(PROJECT, urlMap)
-            .getAsJsonObject("defaultRouteAction")
-            .getAsJsonArray("weightedBackendServices")) {
-      JsonObject w = e.getAsJsonObject();
-      if (w.get("backendService").getAsString().endsWith("app-" + r)) {
-        return w.get("weight").getAsInt();
-      }
-    }
-    throw new IllegalStateException("no weight for " + r);
+  /** The share of its normal traffic {@code r} gets now, in percent. */
+  int level(Region r) {
+    return front().level(fake.urlMap(PROJECT, urlMap), r);
   }
 
   /**
-   * The weights a region went through, in the order of the fake's accepted writes to this URL map.
+   * The levels a region went through, in percent, in the order of the fake's accepted writes to
+   * this URL map.
    */
   List<Integer> history(Region r) {
     List<Integer> out = new ArrayList<>();
@@ -454,16 +429,9 @@ class EndToEndIT {
       if (!w.name().equals(urlMap)) {
         continue;
       }
-      for (var e :
-          w.after()
-              .getAsJsonObject("defaultRouteAction")
-              .getAsJsonArray("weightedBackendServices")) {
-        if (e.getAsJsonObject().get("backendService").getAsString().endsWith("app-" + r)) {
-          int v = e.getAsJsonObject().get("weight").getAsInt();
-          if (out.isEmpty() ? v != 100 : out.get(out.size() - 1) != v) {
-            out.add(v);
-          }
-        }
+      int v = front().level(w.after(), r);
+      if (out.isEmpty() ? v != 100 : out.get(out.size() - 1) != v) {
+        out.add(v);
       }
     }
     return out;
@@ -591,13 +559,13 @@ class EndToEndIT {
     Instant started = Instant.now();
     health(Map.of(US, "UNHEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
     publish("alerts", alert("0.e2e-outage", "app 5xx us", US, started, Optional.empty()), Map.of());
-    await("us-central1 drained", Duration.ofSeconds(30), () -> weight(US) == 0);
+    await("us-central1 drained", Duration.ofSeconds(30), () -> level(US) == 0);
     health(Map.of(US, "HEALTHY", EU, "HEALTHY", ASIA, "HEALTHY"));
     publish(
         "alerts",
         alert("0.e2e-outage", "app 5xx us", US, started, Optional.of(Instant.now())),
         Map.of());
-    await("us-central1 restored", Duration.ofSeconds(60), () -> weight(US) == 100);
+    await("us-central1 restored", Duration.ofSeconds(60), () -> level(US) == 100);
     assertEquals(List.of(0, 10, 25, 50, 100), history(US), "drained, then one ramp step at a time");
     assertAudited();
   }
@@ -613,7 +581,7 @@ class EndToEndIT {
           alert("0.storm-" + (i % 3), "policy " + (i % 3), US, started, Optional.empty()),
           Map.of());
     }
-    await("us-central1 drained", Duration.ofSeconds(30), () -> weight(US) == 0);
+    await("us-central1 drained", Duration.ofSeconds(30), () -> level(US) == 0);
     await("every alert handled", Duration.ofSeconds(30), () -> handled("alerts") >= before + 60);
     afterTicks(2);
     assertEquals(1, writes(), "one write for the storm");
@@ -628,7 +596,7 @@ class EndToEndIT {
     // second drain, and with every region wanted out the controller freezes and pages
     publish(
         "alerts", alert("0.sick-" + US, "app 5xx " + US, US, started, Optional.empty()), Map.of());
-    await("us-central1 drained", Duration.ofSeconds(30), () -> weight(US) == 0);
+    await("us-central1 drained", Duration.ofSeconds(30), () -> level(US) == 0);
     for (Region r : List.of(EU, ASIA)) {
       publish(
           "alerts", alert("0.sick-" + r, "app 5xx " + r, r, started, Optional.empty()), Map.of());
@@ -639,8 +607,8 @@ class EndToEndIT {
         () -> audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.PAGE));
     afterTicks(2);
     assertEquals(1, writes(), "exactly the one drain the budget allows");
-    assertEquals(100, weight(EU));
-    assertEquals(100, weight(ASIA));
+    assertEquals(100, level(EU));
+    assertEquals(100, level(ASIA));
     assertAudited();
   }
 
@@ -659,7 +627,7 @@ class EndToEndIT {
               Instant.now(),
               CloudBuilds.Routing.defaults(Optional.empty()));
       publish("builds", working.data(), working.attributes());
-      await(r + " drained for its deploy", Duration.ofSeconds(30), () -> weight(r) == 0);
+      await(r + " drained for its deploy", Duration.ofSeconds(30), () -> level(r) == 0);
       Payloads.BuildMessage success =
           Payloads.cloudBuild(
               PROJECT,
@@ -671,7 +639,7 @@ class EndToEndIT {
               CloudBuilds.Routing.defaults(Optional.empty()));
       publish("builds", success.data(), success.attributes());
       try {
-        await(r + " back after its deploy", Duration.ofSeconds(60), () -> weight(r) == 100);
+        await(r + " back after its deploy", Duration.ofSeconds(60), () -> level(r) == 100);
       } catch (AssertionError e) {
         audit
             .records()
@@ -706,11 +674,9 @@ class EndToEndIT {
             Instant.now(),
             Optional.empty());
     publish("commands", drain, Map.of());
-    await("europe-west1 drained", Duration.ofSeconds(30), () -> weight(EU) == 0);
+    await("europe-west1 drained", Duration.ofSeconds(30), () -> level(EU) == 0);
     await(
-        "europe-west1 back after the pin expired",
-        Duration.ofSeconds(100),
-        () -> weight(EU) == 100);
+        "europe-west1 back after the pin expired", Duration.ofSeconds(100), () -> level(EU) == 100);
     assertTrue(audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.EXPIRED));
     assertEquals(List.of(0, 10, 25, 50, 100), history(EU));
     assertAudited();
@@ -719,7 +685,7 @@ class EndToEndIT {
   @Test
   void drill_drainsUnderTheRules_andIsAbortedWhenAnotherRegionFails() throws Exception {
     publish("commands", command(ControllerEvent.CommandEvent.Action.DRILL, US, "PT30M"), Map.of());
-    await("us-central1 drained for the drill", Duration.ofSeconds(30), () -> weight(US) == 0);
+    await("us-central1 drained for the drill", Duration.ofSeconds(30), () -> level(US) == 0);
     await(
         "a drill notification",
         Duration.ofSeconds(10),
@@ -736,7 +702,7 @@ class EndToEndIT {
         "alerts",
         alert("0.e2e-drill", "app 5xx eu", EU, Instant.now(), Optional.empty()),
         Map.of());
-    await("drill aborted", Duration.ofSeconds(30), () -> weight(US) == 100 && weight(EU) == 0);
+    await("drill aborted", Duration.ofSeconds(30), () -> level(US) == 100 && level(EU) == 0);
     assertEquals(List.of(0, 100), history(US), "restored at once, no ramp");
     await(
         "an aborted-drill notification",
@@ -759,7 +725,7 @@ class EndToEndIT {
                         r.kind() == AuditRecord.Kind.DRILL
                             && r.error().orElse("").startsWith("refused: ")));
     assertEquals(before, writes());
-    assertEquals(100, weight(ASIA));
+    assertEquals(100, level(ASIA));
     afterTicks(3); // a refused command is acked, not redelivered again and again
     assertEquals(
         1,
@@ -777,15 +743,8 @@ class EndToEndIT {
     afterTicks(3); // a few ticks on the untouched load balancer: no drift
     assertEquals(List.of(), notifications("drift"));
     // someone takes europe-west1 off in the console
-    JsonObject action = fake.urlMap(PROJECT, urlMap).getAsJsonObject("defaultRouteAction");
-    for (var e : action.getAsJsonArray("weightedBackendServices")) {
-      JsonObject w = e.getAsJsonObject();
-      if (w.get("backendService").getAsString().endsWith("app-" + EU)) {
-        w.addProperty("weight", 0);
-      }
-    }
     JsonObject patch = new JsonObject();
-    patch.add("defaultRouteAction", action);
+    patch.add("defaultRouteAction", front().without(fake.urlMap(PROJECT, urlMap), EU));
     fake.editOutOfBand("urlMaps", PROJECT, urlMap, patch);
 
     await("a drift notification", Duration.ofSeconds(30), () -> !notifications("drift").isEmpty());
@@ -793,7 +752,7 @@ class EndToEndIT {
     assertEquals("adopt", drift.get("rule").getAsString());
     assertEquals("europe-west1", drift.get("attribute_region").getAsString());
     afterTicks(4); // ticks go on: the adopted change stands
-    assertEquals(0, weight(EU));
+    assertEquals(0, level(EU));
     assertEquals(0, writes(), "the controller did not fight the change");
     assertEquals(1, notifications("drift").size(), "one notification per change, not per tick");
     assertTrue(
@@ -815,5 +774,191 @@ class EndToEndIT {
         false,
         Instant.now(),
         Optional.empty());
+  }
+
+  /**
+   * How the scenarios' load balancer is laid out, read and edited by hand, in each URL-map mode.
+   * Levels are in percent of a region's normal traffic, so that both modes share the scenarios.
+   */
+  enum Front {
+    /** A backend service per region, weights 100 each. */
+    WEIGHTS {
+      @Override
+      JsonObject urlMap() {
+        Map<String, Integer> w = new java.util.LinkedHashMap<>();
+        REGIONS.forEach(r -> w.put(BS + r, 100));
+        return defaultRoute(w);
+      }
+
+      @Override
+      String topology(String urlMap) {
+        StringBuilder regions = new StringBuilder();
+        for (Region r : REGIONS) {
+          regions
+              .append(regions.length() == 0 ? "" : ",")
+              .append("{\"region\":\"")
+              .append(r)
+              .append("\",\"backend\":\"")
+              .append(BS)
+              .append(r)
+              .append("\",\"base_weight\":100,\"capacity_rps\":1000}");
+        }
+        return "{\"mode\":\"URL_MAP_WEIGHTS\",\"project\":\""
+            + PROJECT
+            + "\",\"resource\":\""
+            + urlMap
+            + "\",\"expected_rps\":1500,\"regions\":["
+            + regions
+            + "]}";
+      }
+
+      @Override
+      int level(JsonObject urlMap, Region r) {
+        return weights(urlMap).get(BS + r);
+      }
+
+      @Override
+      JsonObject without(JsonObject urlMap, Region r) {
+        Map<String, Integer> w = weights(urlMap);
+        w.put(BS + r, 0);
+        return defaultRoute(w).getAsJsonObject("defaultRouteAction");
+      }
+    },
+
+    /**
+     * Backend services {@code all} and {@code all-but-X} per region (what the service-front module
+     * lays out with max_regions_out = 1), all = 1000. Each region's 300 RPS of users spill whole to
+     * the next region in REGIONS' order: 600 there stays under 80 % of its 1000.
+     */
+    SUBSETS {
+      @Override
+      JsonObject urlMap() {
+        return defaultRoute(subsetWeights(Optional.empty()));
+      }
+
+      @Override
+      String topology(String urlMap) {
+        StringBuilder regions = new StringBuilder();
+        StringBuilder subsets = new StringBuilder();
+        for (Region r : REGIONS) {
+          regions
+              .append(regions.length() == 0 ? "" : ",")
+              .append("{\"region\":\"")
+              .append(r)
+              .append("\",\"backend\":\"https://www.googleapis.com/compute/v1/projects/")
+              .append(PROJECT)
+              .append("/regions/")
+              .append(r)
+              .append("/networkEndpointGroups/app-all\",\"capacity_rps\":1000,\"users_rps\":300,")
+              .append("\"spill_to\":[")
+              .append(
+                  String.join(
+                      ",",
+                      REGIONS.stream()
+                          .filter(o -> !o.equals(r))
+                          .map(o -> "\"" + o + "\"")
+                          .toList()))
+              .append("]}");
+        }
+        for (String name : subsetNames()) {
+          subsets
+              .append(subsets.length() == 0 ? "" : ",")
+              .append("{\"name\":\"")
+              .append(name)
+              .append("\",\"backend\":\"")
+              .append(BS)
+              .append(name)
+              .append("\",\"regions\":[")
+              .append(String.join(",", held(name).stream().map(r -> "\"" + r + "\"").toList()))
+              .append("]}");
+        }
+        return "{\"mode\":\"URL_MAP_SUBSETS\",\"project\":\""
+            + PROJECT
+            + "\",\"resource\":\""
+            + urlMap
+            + "\",\"expected_rps\":900,\"regions\":["
+            + regions
+            + "],\"subsets\":["
+            + subsets
+            + "]}";
+      }
+
+      /** The weight of the subsets holding {@code r}, over all the weight. */
+      @Override
+      int level(JsonObject urlMap, Region r) {
+        int in = 0;
+        int total = 0;
+        for (Map.Entry<String, Integer> e : weights(urlMap).entrySet()) {
+          total += e.getValue();
+          if (held(e.getKey().substring(BS.length())).contains(r)) {
+            in += e.getValue();
+          }
+        }
+        return Math.round(100f * in / total);
+      }
+
+      @Override
+      JsonObject without(JsonObject urlMap, Region r) {
+        return defaultRoute(subsetWeights(Optional.of(r))).getAsJsonObject("defaultRouteAction");
+      }
+
+      /** 1000 on {@code all}, or on {@code all-but-out}; 0 on every other subset. */
+      Map<String, Integer> subsetWeights(Optional<Region> out) {
+        Map<String, Integer> w = new java.util.LinkedHashMap<>();
+        for (String name : subsetNames()) {
+          boolean on = name.equals(out.map(r -> "all-but-" + r).orElse("all"));
+          w.put(BS + name, on ? 1000 : 0);
+        }
+        return w;
+      }
+
+      List<String> subsetNames() {
+        List<String> out = new ArrayList<>(List.of("all"));
+        REGIONS.forEach(r -> out.add("all-but-" + r));
+        return out;
+      }
+
+      List<Region> held(String subset) {
+        return REGIONS.stream().filter(r -> !subset.equals("all-but-" + r)).toList();
+      }
+    };
+
+    /** The URL map as first created. */
+    abstract JsonObject urlMap();
+
+    /** FAILOVER_TOPOLOGY for that URL map. */
+    abstract String topology(String urlMap);
+
+    /** The share of its normal traffic {@code r} gets in {@code urlMap}, in percent. */
+    abstract int level(JsonObject urlMap, Region r);
+
+    /** The default route action of {@code urlMap} with {@code r} taken out, as a person would. */
+    abstract JsonObject without(JsonObject urlMap, Region r);
+
+    static Map<String, Integer> weights(JsonObject urlMap) {
+      Map<String, Integer> out = new java.util.LinkedHashMap<>();
+      for (var e :
+          urlMap.getAsJsonObject("defaultRouteAction").getAsJsonArray("weightedBackendServices")) {
+        JsonObject w = e.getAsJsonObject();
+        out.put(w.get("backendService").getAsString(), w.get("weight").getAsInt());
+      }
+      return out;
+    }
+
+    static JsonObject defaultRoute(Map<String, Integer> weights) {
+      com.google.gson.JsonArray wbs = new com.google.gson.JsonArray();
+      weights.forEach(
+          (bs, w) -> {
+            JsonObject o = new JsonObject();
+            o.addProperty("backendService", bs);
+            o.addProperty("weight", w);
+            wbs.add(o);
+          });
+      JsonObject action = new JsonObject();
+      action.add("weightedBackendServices", wbs);
+      JsonObject um = new JsonObject();
+      um.add("defaultRouteAction", action);
+      return um;
+    }
   }
 }
