@@ -828,7 +828,7 @@ class EndToEndIT {
     /**
      * Backend services {@code all} and {@code all-but-X} per region (what the service-front module
      * lays out with max_regions_out = 1), all = 1000. Each region's 300 RPS of users spill whole to
-     * the next region in REGIONS' order: 600 there stays under 80 % of its 1000.
+     * the first other region in REGIONS' order that serves: 600 there stays under 80 % of its 1000.
      */
     SUBSETS {
       @Override
