@@ -19,6 +19,7 @@ java -Dbench.jvmOptions="$jvm" -cp "$out/benchmarks.jar" dev.failover.bench.Proc
   "$out/empty-function.jar" 7 2>/dev/null | tail -1 > "$out/process.json"
 java -cp "$out/benchmarks.jar" dev.failover.bench.DistinctStorm 1000 60 1 2>/dev/null | tail -1 > "$out/distinct-1.json"
 java -cp "$out/benchmarks.jar" dev.failover.bench.DistinctStorm 1000 60 8 2>/dev/null | tail -1 > "$out/distinct-8.json"
+java -cp "$out/benchmarks.jar" dev.failover.bench.GeographyModel > "$out/geography.json"
 python3 bench/report.py "$out/jmh-planner.json" "$out/storm.json" "$out/warm.json" "$out/process.json" \
-  "$out/distinct-1.json" "$out/distinct-8.json" > BENCHMARKS.md
+  "$out/distinct-1.json" "$out/distinct-8.json" "$out/geography.json" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
