@@ -281,17 +281,23 @@ final class AuditRecords extends RecordMaker {
   }
 
   /** Traffic moved after a write ({@code verified}, with the seconds it took). */
-  AuditRecord verified(Watch w, long seconds, String message) {
-    return watch(w, Kind.VERIFIED, Optional.empty(), Optional.of(seconds), message);
+  AuditRecord verified(Watch w, long seconds, String message, List<AuditRecord.Traffic> traffic) {
+    return watch(w, Kind.VERIFIED, Optional.empty(), Optional.of(seconds), message, traffic);
   }
 
   /** Traffic did not move within the time allowed ({@code page}, rule traffic_not_moved). */
-  AuditRecord trafficNotMoved(Watch w, String message) {
-    return watch(w, Kind.PAGE, Optional.of("traffic_not_moved"), Optional.empty(), message);
+  AuditRecord trafficNotMoved(Watch w, String message, List<AuditRecord.Traffic> traffic) {
+    return watch(
+        w, Kind.PAGE, Optional.of("traffic_not_moved"), Optional.empty(), message, traffic);
   }
 
   private AuditRecord watch(
-      Watch w, Kind kind, Optional<String> rule, Optional<Long> seconds, String message) {
+      Watch w,
+      Kind kind,
+      Optional<String> rule,
+      Optional<Long> seconds,
+      String message,
+      List<AuditRecord.Traffic> traffic) {
     return record(
         AuditRecord.recordId(w.eventId(), kind, w.region().name() + "/" + w.write()),
         kind,
@@ -302,6 +308,7 @@ final class AuditRecords extends RecordMaker {
         Outcome.SKIPPED,
         Optional.empty(),
         message,
-        seconds);
+        seconds,
+        traffic);
   }
 }

@@ -11,10 +11,12 @@ import dev.failover.core.port.TrafficSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Did traffic move after a write? An applied write that drains a region fully or brings it back
@@ -81,6 +83,7 @@ final class PropagationCheck {
       if (moved.isPresent()) {
         TrafficSource.Point p = moved.get();
         long seconds = Math.max(0, Duration.between(w.writtenAt(), p.end()).toSeconds());
+        List<AuditRecord.Traffic> where = where(rates, w.writtenAt(), p.end());
         done.add(w);
         records.add(
             make.verified(
@@ -89,15 +92,18 @@ final class PropagationCheck {
                 String.format(
                     Locale.ROOT,
                     "verified: %s took at most %d s after the write at %s (%.2f rps in the"
-                        + " window %s..%s; threshold %.2f rps)",
+                        + " window %s..%s; threshold %.2f rps)%s",
                     what,
                     seconds,
                     w.writtenAt(),
                     p.rps(),
                     p.start(),
                     p.end(),
-                    o.verifyBelowRps())));
+                    o.verifyBelowRps(),
+                    display(where)),
+                where));
       } else if (!now.isBefore(w.writtenAt().plus(o.verifyWithin()))) {
+        List<AuditRecord.Traffic> where = where(rates, w.writtenAt(), now);
         done.add(w);
         records.add(
             make.trafficNotMoved(
@@ -109,10 +115,41 @@ final class PropagationCheck {
                     + " of the write at "
                     + w.writtenAt()
                     + ": the load balancer's metrics do not show the change, or could not"
-                    + " be read (see the function's warnings); check the load balancer"));
+                    + " be read (see the function's warnings); check the load balancer"
+                    + display(where),
+                where));
       }
     }
     return new Checked(done, records);
+  }
+
+  /**
+   * Where traffic went after a write at {@code writtenAt}: each region's rate in its latest window
+   * that started at or after the write and ended by {@code until}, by region name; regions without
+   * such a window are left out.
+   */
+  static List<AuditRecord.Traffic> where(
+      Map<Region, List<TrafficSource.Point>> rates, Instant writtenAt, Instant until) {
+    List<AuditRecord.Traffic> out = new ArrayList<>();
+    new TreeMap<>(rates)
+        .forEach(
+            (region, points) ->
+                points.stream()
+                    .filter(p -> !p.start().isBefore(writtenAt) && !p.end().isAfter(until))
+                    .max(Comparator.comparing(TrafficSource.Point::end))
+                    .ifPresent(p -> out.add(new AuditRecord.Traffic(region.name(), p.rps()))));
+    return out;
+  }
+
+  private static String display(List<AuditRecord.Traffic> where) {
+    if (where.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("; where traffic went:");
+    for (AuditRecord.Traffic t : where) {
+      b.append(String.format(Locale.ROOT, " %s %.2f rps", t.region(), t.rps()));
+    }
+    return b.toString();
   }
 
   /** The watches after a write started {@code started}: a newer write to a region supersedes. */

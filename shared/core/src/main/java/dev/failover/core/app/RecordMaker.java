@@ -122,6 +122,33 @@ abstract class RecordMaker {
       Optional<String> error,
       String message,
       Optional<Long> propagationSeconds) {
+    return record(
+        id,
+        kind,
+        trigger,
+        lb,
+        regions,
+        rule,
+        outcome,
+        error,
+        message,
+        propagationSeconds,
+        List.of());
+  }
+
+  /** A record with the request rates per region a propagation check judged by. */
+  AuditRecord record(
+      String id,
+      Kind kind,
+      Trigger trigger,
+      LoadBalancerRef lb,
+      List<RegionChange> regions,
+      Optional<String> rule,
+      Outcome outcome,
+      Optional<String> error,
+      String message,
+      Optional<Long> propagationSeconds,
+      List<AuditRecord.Traffic> traffic) {
     return new AuditRecord(
         id,
         ctx.now(),
@@ -136,6 +163,7 @@ abstract class RecordMaker {
         ctx.latencyMs().getAsLong(),
         ctx.version(),
         message,
-        propagationSeconds);
+        propagationSeconds,
+        traffic);
   }
 }

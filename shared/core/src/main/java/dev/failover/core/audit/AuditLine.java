@@ -87,8 +87,26 @@ public final class AuditLine {
     o.string("controller_version", r.controllerVersion());
     o.string("message", r.message());
     r.propagationSeconds().ifPresent(s -> o.number("propagation_seconds", s));
+    if (!r.traffic().isEmpty()) {
+      StringBuilder traffic = new StringBuilder("[");
+      for (AuditRecord.Traffic t : r.traffic()) {
+        Obj to = new Obj();
+        to.string("region", t.region());
+        to.raw("rps", rps(t.rps()));
+        traffic.append(traffic.length() == 1 ? "" : ",").append(to.close());
+      }
+      o.raw("traffic", traffic.append(']').toString());
+    }
     extra.forEach(o::raw);
     return o.close();
+  }
+
+  /** A request rate as a JSON number, to the thousandth. */
+  static String rps(double v) {
+    return java.math.BigDecimal.valueOf(v)
+        .setScale(3, java.math.RoundingMode.HALF_UP)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** A JSON string literal of {@code s}, cut to {@link #MAX_TEXT} characters with a marker. */

@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param message a one-line summary for people
  * @param propagationSeconds for {@code verified}: from the write to the first metric window that
  *     shows the traffic moved
+ * @param traffic for {@code verified} and the {@code traffic_not_moved} page: where traffic went
+ *     after the write, each region's request rate in the metric window the check judged by (the one
+ *     that showed the move, or the latest), by region name; regions without data left out
  */
 public record AuditRecord(
     String recordId,
@@ -44,9 +47,54 @@ public record AuditRecord(
     long latencyMs,
     String controllerVersion,
     String message,
-    Optional<Long> propagationSeconds) {
+    Optional<Long> propagationSeconds,
+    List<Traffic> traffic) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** A record without traffic figures. */
+  public AuditRecord(
+      String recordId,
+      Instant ts,
+      Kind kind,
+      Trigger trigger,
+      LoadBalancerRef loadBalancer,
+      List<RegionChange> regions,
+      Optional<String> rule,
+      boolean dryRun,
+      Outcome outcome,
+      Optional<String> error,
+      long latencyMs,
+      String controllerVersion,
+      String message,
+      Optional<Long> propagationSeconds) {
+    this(
+        recordId,
+        ts,
+        kind,
+        trigger,
+        loadBalancer,
+        regions,
+        rule,
+        dryRun,
+        outcome,
+        error,
+        latencyMs,
+        controllerVersion,
+        message,
+        propagationSeconds,
+        List.of());
+  }
+
+  /** One region's request rate in a metric window, as the load balancer measured it. */
+  public record Traffic(String region, double rps) {
+    public Traffic {
+      Objects.requireNonNull(region, "region");
+      if (!(rps >= 0) || Double.isInfinite(rps)) {
+        throw new IllegalArgumentException("rps of " + region + " must be at least 0, got " + rps);
+      }
+    }
+  }
 
   /** This record as a dry run would write it ({@code failoverctl plan}: nothing was changed). */
   public AuditRecord asDryRun() {
@@ -64,7 +112,8 @@ public record AuditRecord(
         latencyMs,
         controllerVersion,
         message,
-        propagationSeconds);
+        propagationSeconds,
+        traffic);
   }
 
   public AuditRecord(
@@ -226,6 +275,8 @@ public record AuditRecord(
     Objects.requireNonNull(error);
     Objects.requireNonNull(controllerVersion);
     Objects.requireNonNull(message);
+    Objects.requireNonNull(propagationSeconds);
+    traffic = List.copyOf(traffic);
   }
 
   /** A deterministic id from the parts that identify a record: event, kind and step. */

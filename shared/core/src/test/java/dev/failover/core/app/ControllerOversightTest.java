@@ -331,11 +331,27 @@ class ControllerOversightTest {
       assertEquals(0, ofKind(Kind.VERIFIED).size(), "31.5 rps is still traffic");
 
       rates.put(US, List.of(point(0, 60, 240.0), point(60, 120, 31.5), point(120, 180, 0.2)));
+      // where the traffic went: Europe took it (its window before the write is not counted)
+      rates.put(EU, List.of(point(-60, 0, 260.0), point(60, 120, 380.0), point(120, 180, 500.25)));
+      rates.put(ASIA, List.of(point(120, 180, 250.0), point(180, 240, 251.0)));
       controller.reconcile(Trigger.of("tick", "t4"), min(4));
       AuditRecord v = ofKind(Kind.VERIFIED).get(0);
       assertEquals(Optional.of(180L), v.propagationSeconds());
       assertTrue(
           v.message().startsWith("verified: traffic to leave us-central1 took at most 180 s"),
+          v.message());
+      // each region in the window that showed the move (ending 180 s after the write), by name
+      assertEquals(
+          List.of(
+              new AuditRecord.Traffic("asia-east1", 250.0),
+              new AuditRecord.Traffic("europe-west1", 500.25),
+              new AuditRecord.Traffic("us-central1", 0.2)),
+          v.traffic());
+      assertTrue(
+          v.message()
+              .endsWith(
+                  "; where traffic went: asia-east1 250.00 rps europe-west1 500.25 rps"
+                      + " us-central1 0.20 rps"),
           v.message());
       assertTrue(store.load().books().watches().isEmpty());
     }
@@ -349,6 +365,7 @@ class ControllerOversightTest {
       controller.reconcile(Trigger.of("tick", "t10"), min(10));
       AuditRecord page = ofKind(Kind.PAGE).get(0);
       assertEquals(Optional.of("traffic_not_moved"), page.rule());
+      assertEquals(List.of(new AuditRecord.Traffic("us-central1", 248.0)), page.traffic());
       assertTrue(page.message().startsWith("no sign of traffic to leave us-central1 within PT10M"));
       assertTrue(store.load().books().watches().isEmpty());
       controller.reconcile(Trigger.of("tick", "t11"), min(11));

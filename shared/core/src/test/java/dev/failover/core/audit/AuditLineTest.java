@@ -83,7 +83,10 @@ class AuditLineTest {
                 3,
                 "0.1.0",
                 "m",
-                Optional.of(42L))
+                Optional.of(42L),
+                List.of(
+                    new AuditRecord.Traffic("europe-west1", 512.34567),
+                    new AuditRecord.Traffic("us-central1", 0.2)))
             .asDryRun();
     assertEquals(
         "{\"schema_version\":1,\"record_id\":\"id-1\",\"ts\":\"2026-11-01 12:03:00.000000 UTC\","
@@ -98,8 +101,11 @@ class AuditLineTest {
             + "\"action\":\"keep\",\"reason\":\"fine\"}],\"rule\":\"traffic_not_moved\","
             + "\"dry_run\":true,\"outcome\":\"skipped\",\"error\":\"boom\",\"latency_ms\":3,"
             + "\"controller_version\":\"0.1.0\",\"message\":\"m\",\"propagation_seconds\":42,"
+            + "\"traffic\":[{\"region\":\"europe-west1\",\"rps\":512.346},"
+            + "{\"region\":\"us-central1\",\"rps\":0.2}],"
             + "\"severity\":\"INFO\"}",
         AuditLine.encode(r, java.util.Map.of("severity", "\"INFO\"")));
+    assertEquals(List.of(), AuditSchema.shipped().violations(AuditLine.encode(r)));
   }
 
   @Test

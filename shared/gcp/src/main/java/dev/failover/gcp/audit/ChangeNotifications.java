@@ -117,6 +117,16 @@ public final class ChangeNotifications implements AuditSink {
     }
     o.add("regions", regions);
     r.propagationSeconds().ifPresent(s -> o.addProperty("propagation_seconds", s));
+    if (!r.traffic().isEmpty()) {
+      JsonArray traffic = new JsonArray();
+      for (AuditRecord.Traffic t : r.traffic()) {
+        JsonObject j = new JsonObject();
+        j.addProperty("region", t.region());
+        j.addProperty("rps", t.rps());
+        traffic.add(j);
+      }
+      o.add("traffic", traffic);
+    }
     o.addProperty("summary", r.message());
     return o.toString();
   }

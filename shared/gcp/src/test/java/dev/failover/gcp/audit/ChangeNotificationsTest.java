@@ -57,7 +57,12 @@ class ChangeNotificationsTest {
         42,
         "0.1.0",
         "wrote asia-east1=100 us-central1=0",
-        seconds);
+        seconds,
+        seconds.isPresent()
+            ? List.of(
+                new AuditRecord.Traffic("asia-east1", 251.5),
+                new AuditRecord.Traffic("us-central1", 0.0))
+            : List.of());
   }
 
   @Test
@@ -117,6 +122,13 @@ class ChangeNotificationsTest {
         new ChangeNotifications(audit, (d, a) -> sent.add(new Sent(d, a)), warnings::add);
     n.write(record(Kind.VERIFIED, Outcome.SKIPPED, Optional.of(180L)));
     assertTrue(sent.get(0).data().contains("\"propagation_seconds\":180"), sent.get(0).data());
+    assertTrue(
+        sent.get(0)
+            .data()
+            .contains(
+                "\"traffic\":[{\"region\":\"asia-east1\",\"rps\":251.5},"
+                    + "{\"region\":\"us-central1\",\"rps\":0.0}]"),
+        sent.get(0).data());
     assertEquals("asia-east1", sent.get(0).attributes().get("region"));
   }
 

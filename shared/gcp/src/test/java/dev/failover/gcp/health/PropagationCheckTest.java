@@ -167,6 +167,14 @@ class PropagationCheckTest {
             .startsWith(
                 "verified: traffic to leave us-central1 took at most 210 s after the write"),
         v.message());
+    // where the traffic went in that window, per backend_scope; a region of the topology with no
+    // point in a window other regions have one for took no request (asia-east1 has no series)
+    assertEquals(
+        List.of(
+            new AuditRecord.Traffic("asia-east1", 0.0),
+            new AuditRecord.Traffic("europe-west1", 490.0),
+            new AuditRecord.Traffic("us-central1", 0.0)),
+        v.traffic());
     tickAt(310);
     assertEquals(1, verified().size(), "verified once");
   }
