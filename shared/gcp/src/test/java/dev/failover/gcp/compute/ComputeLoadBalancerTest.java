@@ -363,42 +363,55 @@ class ComputeLoadBalancerTest {
     }
   }
 
+  /** The subset backend services of the subsets layout: all, then all-but-X in REGIONS order. */
+  static final List<String> SUBSETS =
+      List.of("all", "all-but-us-central1", "all-but-europe-west1", "all-but-asia-east1");
+
+  /** The subsets layout: the URL map app-url-map over {@link #SUBSETS}, a NEG per region. */
+  static Topology subsetsTopology(double expectedRps) {
+    List<dev.failover.core.domain.Subset> subsets = new java.util.ArrayList<>();
+    for (String n : SUBSETS) {
+      java.util.Set<Region> held = new java.util.TreeSet<>(REGIONS);
+      REGIONS.forEach(r -> held.removeIf(x -> n.equals("all-but-" + r) && x.equals(r)));
+      subsets.add(new dev.failover.core.domain.Subset(n, BS + n, held));
+    }
+    return new Topology(
+        Mode.URL_MAP_SUBSETS,
+        PROJECT,
+        "app-url-map",
+        REGIONS.stream().map(r -> RegionSpec.of(r, neg(r), 100, 1000)).toList(),
+        expectedRps,
+        subsets);
+  }
+
+  /** {@code weightedBackendServices} over {@link #SUBSETS}, with these weights in that order. */
+  static String subsetWeights(int... w) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < SUBSETS.size(); i++) {
+      b.append(i == 0 ? "" : ",")
+          .append("{\"backendService\":\"")
+          .append(BS)
+          .append(SUBSETS.get(i))
+          .append("\",\"weight\":")
+          .append(w[i])
+          .append('}');
+    }
+    return b.append(']').toString();
+  }
+
   /** Weights over region subsets: all, and all-but-X for each region. */
   @Nested
   class UrlMapSubsets {
     UrlMapsClient client;
     UrlMapLoadBalancer lb;
-    final List<String> names =
-        List.of("all", "all-but-us-central1", "all-but-europe-west1", "all-but-asia-east1");
+    final List<String> names = SUBSETS;
 
     Topology subsets() {
-      List<dev.failover.core.domain.Subset> subsets = new java.util.ArrayList<>();
-      for (String n : names) {
-        java.util.Set<Region> held = new java.util.TreeSet<>(REGIONS);
-        REGIONS.forEach(r -> held.removeIf(x -> n.equals("all-but-" + r) && x.equals(r)));
-        subsets.add(new dev.failover.core.domain.Subset(n, BS + n, held));
-      }
-      return new Topology(
-          Mode.URL_MAP_SUBSETS,
-          PROJECT,
-          "app-url-map",
-          REGIONS.stream().map(r -> RegionSpec.of(r, neg(r), 100, 1000)).toList(),
-          1500,
-          subsets);
+      return subsetsTopology(1500);
     }
 
     String weighted(int... w) {
-      StringBuilder b = new StringBuilder("[");
-      for (int i = 0; i < names.size(); i++) {
-        b.append(i == 0 ? "" : ",")
-            .append("{\"backendService\":\"")
-            .append(BS)
-            .append(names.get(i))
-            .append("\",\"weight\":")
-            .append(w[i])
-            .append('}');
-      }
-      return b.append(']').toString();
+      return subsetWeights(w);
     }
 
     Map<String, Integer> weightsNow() {

@@ -61,9 +61,24 @@ class ControllerFaultsTest {
    */
   static final Instant HEAL = NOW.plus(Duration.ofMinutes(4));
 
-  final Topology topology =
-      ControllerOnComputeTest.withExpectedRps(
-          ComputeLoadBalancerTest.topology(Mode.URL_MAP_WEIGHTS), 900);
+  final Topology topology = topology();
+
+  /** The load balancer under test: three regions, 900 RPS at peak. */
+  Topology topology() {
+    return ControllerOnComputeTest.withExpectedRps(
+        ComputeLoadBalancerTest.topology(Mode.URL_MAP_WEIGHTS), 900);
+  }
+
+  /** The URL map's weighted backend services before the incident: every region serving. */
+  String servingEverywhere() {
+    return wbs(100);
+  }
+
+  /** The load balancer once us-central1 is drained, as the planner displays it. */
+  String drained() {
+    return "asia-east1=100 europe-west1=100 us-central1=0";
+  }
+
   ComputeFake fake;
   final List<UrlMapsClient> clients = new ArrayList<>();
   final InMemoryStateStore store = new InMemoryStateStore();
@@ -85,7 +100,7 @@ class ControllerFaultsTest {
     fake.putUrlMap(
         PROJECT,
         "app-url-map",
-        json("{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs(100) + "}}"));
+        json("{\"defaultRouteAction\":{\"weightedBackendServices\":" + servingEverywhere() + "}}"));
     for (Region r : topology.regionNames()) {
       health.report(r, Health.Status.HEALTHY, NOW.minus(Duration.ofHours(1)));
     }
@@ -160,7 +175,7 @@ class ControllerFaultsTest {
   void assertHealed(Controller c) {
     var plan = c.dryRun(HEAL);
     assertFalse(plan.changesLoadBalancer(), "the load balancer equals what the planner wants");
-    assertEquals("asia-east1=100 europe-west1=100 us-central1=0", plan.observed().display());
+    assertEquals(drained(), plan.observed().display());
     ControllerMemory m = store.load();
     assertTrue(m.region(US).hasOpenIncident(), "the event is not lost");
     assertTrue(m.books().writes().pending().isEmpty(), "no write is left pending");

@@ -1,5 +1,6 @@
 package dev.failover.gcp.state;
 
+import static java.util.stream.Collectors.toSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.cloud.NoCredentials;
@@ -13,8 +14,11 @@ import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.ControllerMemory;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.LbConfig;
+import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionSpec;
+import dev.failover.core.domain.Subset;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.memory.ScriptedHealthSource;
 import dev.failover.core.port.Pause;
@@ -29,7 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -38,7 +44,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Eight deliveries at once (mixed events, duplicates among them), each handled by its own
@@ -76,16 +83,64 @@ class ConcurrencyIT {
     emulator.close();
   }
 
-  static Topology topology() {
+  static final List<Region> REGIONS = List.of(US, EU, ASIA);
+
+  /**
+   * Three regions, 900 RPS at peak. Weights: a backend service per region. Subsets: a backend
+   * service per subset leaving out at most two regions (max_regions_out = 2), so that the two
+   * drains these deliveries end in can be written; a serverless NEG per region.
+   */
+  static Topology topology(Mode mode) {
+    if (mode == Mode.URL_MAP_WEIGHTS) {
+      return new Topology(
+          mode,
+          "demo-project",
+          "app-url-map",
+          REGIONS.stream().map(r -> RegionSpec.of(r, BS + r, 100, 1000)).toList(),
+          900);
+    }
     return new Topology(
-        dev.failover.core.domain.Mode.URL_MAP_WEIGHTS,
+        mode,
         "demo-project",
         "app-url-map",
-        List.of(
-            dev.failover.core.domain.RegionSpec.of(US, BS + US, 100, 1000),
-            dev.failover.core.domain.RegionSpec.of(EU, BS + EU, 100, 1000),
-            dev.failover.core.domain.RegionSpec.of(ASIA, BS + ASIA, 100, 1000)),
-        900);
+        REGIONS.stream().map(r -> RegionSpec.of(r, "neg-" + r, 100, 1000)).toList(),
+        900,
+        subsets().entrySet().stream()
+            .map(e -> new Subset(e.getKey(), BS + e.getKey(), e.getValue()))
+            .toList());
+  }
+
+  /** all, all-but-X and all-but-X-Y, by name: the regions each holds. */
+  static Map<String, Set<Region>> subsets() {
+    Map<String, Set<Region>> out = new LinkedHashMap<>();
+    out.put("all", Set.copyOf(REGIONS));
+    for (Region r : REGIONS) {
+      out.put("all-but-" + r, REGIONS.stream().filter(x -> !x.equals(r)).collect(toSet()));
+    }
+    for (Region r : REGIONS) {
+      out.put("only-" + r, Set.of(r));
+    }
+    return out;
+  }
+
+  /** The URL map's weighted backend services with every region serving. */
+  static String servingEverywhere(Mode mode) {
+    StringBuilder wbs = new StringBuilder("[");
+    List<String> names =
+        mode == Mode.URL_MAP_WEIGHTS
+            ? REGIONS.stream().map(Region::name).toList()
+            : List.copyOf(subsets().keySet());
+    for (String n : names) {
+      int weight = mode == Mode.URL_MAP_WEIGHTS ? 100 : n.equals("all") ? 1000 : 0;
+      wbs.append(wbs.length() == 1 ? "" : ",")
+          .append("{\"backendService\":\"")
+          .append(BS)
+          .append(n)
+          .append("\",\"weight\":")
+          .append(weight)
+          .append('}');
+    }
+    return wbs.append(']').toString();
   }
 
   static List<ControllerEvent> deliveries() {
@@ -156,21 +211,15 @@ class ConcurrencyIT {
     }
   }
 
-  World world() throws Exception {
+  World world(Mode mode) throws Exception {
     ComputeFake fake = ComputeFake.start();
-    StringBuilder wbs = new StringBuilder("[");
-    for (Region r : List.of(US, EU, ASIA)) {
-      wbs.append(wbs.length() == 1 ? "" : ",")
-          .append("{\"backendService\":\"")
-          .append(BS)
-          .append(r)
-          .append("\",\"weight\":100}");
-    }
     fake.putUrlMap(
         "demo-project",
         "app-url-map",
         com.google.gson.JsonParser.parseString(
-                "{\"defaultRouteAction\":{\"weightedBackendServices\":" + wbs + "]}}")
+                "{\"defaultRouteAction\":{\"weightedBackendServices\":"
+                    + servingEverywhere(mode)
+                    + "}}")
             .getAsJsonObject());
     FirestoreStateStore store =
         new FirestoreStateStore(
@@ -178,18 +227,21 @@ class ConcurrencyIT {
     return new World(fake, store, new ArrayList<>(), new RecordingAuditSink());
   }
 
-  @Test
-  void eightDeliveriesAtOnce_endWhereASerialRunEnds_withNoUpdateLost() throws Exception {
-    Topology t = topology();
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"URL_MAP_WEIGHTS", "URL_MAP_SUBSETS"})
+  void eightDeliveriesAtOnce_endWhereASerialRunEnds_withNoUpdateLost(Mode mode) throws Exception {
+    Topology t = topology(mode);
     List<ControllerEvent> events = deliveries();
 
-    World serial = world();
+    World serial = world(mode);
     for (ControllerEvent e : events) {
       serial.controller(t).handle(e, AuditRecord.Trigger.of(e.type(), e.eventId()), NOW);
     }
     serial.controller(t).reconcile(AuditRecord.Trigger.of("tick", "t1"), NOW);
 
-    World parallel = world();
+    World parallel = world(mode);
     ExecutorService pool = Executors.newFixedThreadPool(events.size());
     CyclicBarrier start = new CyclicBarrier(events.size());
     List<Future<?>> done = new ArrayList<>();
@@ -220,7 +272,11 @@ class ConcurrencyIT {
     ControllerMemory s = serial.store().load();
     ControllerMemory p = parallel.store().load();
     assertEquals(serial.lb(t), parallel.lb(t), "the load balancer ends as after a serial run");
-    assertEquals("asia-east1=100 europe-west1=0 us-central1=0", parallel.lb(t).display());
+    assertEquals(
+        mode == Mode.URL_MAP_WEIGHTS
+            ? "asia-east1=100 europe-west1=0 us-central1=0"
+            : "asia-east1=100% europe-west1=0% us-central1=0%",
+        parallel.lb(t).display());
     assertEquals(
         List.of(),
         parallel.audit().records().stream()
@@ -260,7 +316,9 @@ class ConcurrencyIT {
             + failed
             + " gave up racing and were redelivered, "
             + parallel.fake().writes().size()
-            + " writes");
+            + " writes ("
+            + mode
+            + ")");
     serial.close();
     parallel.close();
   }
