@@ -14,6 +14,47 @@ resource "google_storage_bucket_object" "source" {
   source = var.function_zip
 }
 
+# Where iam.automaticIamGrantsForDefaultServiceAccounts is enforced (the default for organisations
+# created since May 2024) the default build account has no roles, and since July 2024 Cloud Build
+# uses the Compute Engine default account in new projects: the builds fail. The functions are built
+# by an account of their own, with the roles "Custom service account for Cloud Build" lists for
+# function builds: write build logs, push the image to a repository, read the source.
+resource "google_service_account" "build" {
+  project      = var.project
+  account_id   = "${var.name_prefix}-build"
+  display_name = "failover function builds"
+}
+
+# the functions' images, in a repository of our own, so the build account needs no project-wide
+# Artifact Registry role (the default gcf-artifacts repository is created on first use)
+resource "google_artifact_registry_repository" "functions" {
+  project       = var.project
+  location      = var.region
+  repository_id = "${var.name_prefix}-functions"
+  format        = "DOCKER"
+  description   = "Images of the failover controller's functions."
+}
+
+resource "google_artifact_registry_repository_iam_member" "build_pushes" {
+  project    = var.project
+  location   = google_artifact_registry_repository.functions.location
+  repository = google_artifact_registry_repository.functions.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_project_iam_member" "build_logs" {
+  project = var.project
+  role    = "roles/logging.logWriter"
+  member  = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_storage_bucket_iam_member" "build_reads_source" {
+  bucket = google_storage_bucket.source.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.build.email}"
+}
+
 resource "google_cloudfunctions2_function" "fn" {
   for_each = local.functions
 
@@ -22,8 +63,10 @@ resource "google_cloudfunctions2_function" "fn" {
   name     = "${var.name_prefix}-${each.key}"
 
   build_config {
-    runtime     = "java17"
-    entry_point = each.value.entry_point
+    runtime           = "java17"
+    entry_point       = each.value.entry_point
+    service_account   = google_service_account.build.id
+    docker_repository = google_artifact_registry_repository.functions.id
     source {
       storage_source {
         bucket = google_storage_bucket.source.name
@@ -56,6 +99,9 @@ resource "google_cloudfunctions2_function" "fn" {
   }
 
   depends_on = [
+    google_artifact_registry_repository_iam_member.build_pushes,
+    google_project_iam_member.build_logs,
+    google_storage_bucket_iam_member.build_reads_source,
     google_project_iam_member.fn_lb,
     google_project_iam_member.fn_firestore,
     google_project_iam_member.fn_monitoring,

@@ -41,9 +41,11 @@ locals {
   )
 }
 
+# A deleted custom role's id stays reserved (IAM: undeletable for 7 days, the id unusable for 37), so
+# an apply after a destroy needs another id: set custom_role_suffix.
 resource "google_project_iam_custom_role" "lb" {
   project     = var.project
-  role_id     = replace("${var.name_prefix}LoadBalancerSteering", "-", "")
+  role_id     = replace("${var.name_prefix}LoadBalancerSteering${var.custom_role_suffix}", "-", "")
   title       = "failover: steer the load balancer"
   description = "Read and patch the URL map or backend service the failover controller steers, and await the operation."
   permissions = local.lb_permissions
@@ -66,9 +68,11 @@ resource "google_project_iam_member" "fn_firestore" {
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.fn[each.key].email}"
 
+  # the database itself or a resource inside it: a bare prefix would also match databases whose
+  # names begin with this one (failover-x); Firestore names resources projects/P/databases/D/...
   condition {
     title      = "failover database only"
-    expression = "resource.name.startsWith(\"projects/${var.project}/databases/${var.firestore_database}\")"
+    expression = "resource.name == \"projects/${var.project}/databases/${var.firestore_database}\" || resource.name.startsWith(\"projects/${var.project}/databases/${var.firestore_database}/\")"
   }
 }
 

@@ -44,3 +44,13 @@ output "function_env" {
   description = "The environment the functions run with (for failoverctl status/plan with FAILOVER_ADAPTERS=google)."
   value       = local.function_env
 }
+
+output "dead_letter_setup" {
+  description = "Commands that attach the dead-letter topic to the subscriptions Eventarc created for the functions (Terraform cannot reach them) and give Pub/Sub's service agent the roles dead-lettering needs: publisher on the dead-letter topic (granted here) and subscriber on each source subscription."
+  value = join("\n", [
+    "for s in $(gcloud pubsub subscriptions list --project ${var.project} --format='value(name)' --filter='name~eventarc-${var.region}-${var.name_prefix}-'); do",
+    "  gcloud pubsub subscriptions update \"$s\" --dead-letter-topic=${google_pubsub_topic.dead_letter.id} --max-delivery-attempts=10",
+    "  gcloud pubsub subscriptions add-iam-policy-binding \"$s\" --member=serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com --role=roles/pubsub.subscriber",
+    "done",
+  ])
+}

@@ -33,6 +33,9 @@ resource "google_pubsub_subscription" "dead_letter" {
   ack_deadline_seconds       = 60
 }
 
+# Cloud Build publishes its notifications to a topic named cloud-builds when one exists. Many projects
+# have it already (and other consumers with it): created here only on request, so that an apply does
+# not fail with 409 and a destroy does not delete a topic others read.
 resource "google_pubsub_topic" "cloud_builds" {
   count   = var.create_cloud_builds_topic ? 1 : 0
   project = var.project
@@ -65,6 +68,15 @@ resource "google_pubsub_topic_iam_member" "pubsub_agent_dead_letters" {
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+# Eventarc's Pub/Sub triggers push with an OIDC token for the trigger account, minted by Pub/Sub's
+# service agent. Agents created on or before 8 April 2021 lack the role that allows this (Eventarc's
+# "Roles and permissions for Pub/Sub triggers"): granted on the trigger account alone, not the project.
+resource "google_service_account_iam_member" "pubsub_agent_mints_trigger_tokens" {
+  service_account_id = google_service_account.trigger.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 # the tick: Cloud Scheduler's agent publishes to the ticks topic

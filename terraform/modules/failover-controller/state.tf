@@ -3,6 +3,9 @@ resource "google_firestore_database" "state" {
   name        = var.firestore_database
   location_id = var.firestore_location
   type        = "FIRESTORE_NATIVE"
+  # the provider's default abandons the database on destroy, and the next apply then fails with 409
+  # on the name: with deletion_protection off, destroy deletes it (and the controller's memory)
+  deletion_policy = var.deletion_protection ? "ABANDON" : "DELETE"
 }
 
 # processed-event ledger entries expire on their own
@@ -39,10 +42,17 @@ resource "google_bigquery_table" "audit_records" {
 
 # the functions' structured audit lines, routed to day-partitioned tables in the same dataset
 resource "google_logging_project_sink" "audit" {
-  project                = var.project
-  name                   = "${var.name_prefix}-audit-to-bigquery"
-  destination            = "bigquery.googleapis.com/projects/${var.project}/datasets/${google_bigquery_dataset.audit.dataset_id}"
-  filter                 = "labels.failover_record=\"audit\""
+  project     = var.project
+  name        = "${var.name_prefix}-audit-to-bigquery"
+  destination = "bigquery.googleapis.com/projects/${var.project}/datasets/${google_bigquery_dataset.audit.dataset_id}"
+  # the label alone would take any workload's line that carries it: only the controller's functions
+  # (gen2 functions log as the Cloud Run services of their names, in the controller's region)
+  filter = join(" AND ", [
+    "labels.failover_record=\"audit\"",
+    "resource.type=\"cloud_run_revision\"",
+    "resource.labels.location=\"${var.region}\"",
+    "resource.labels.service_name=(${join(" OR ", [for k, _ in local.functions : "\"${var.name_prefix}-${k}\""])})",
+  ])
   unique_writer_identity = true
 
   bigquery_options {

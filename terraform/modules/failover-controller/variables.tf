@@ -126,9 +126,9 @@ variable "operators_group" {
 }
 
 variable "create_cloud_builds_topic" {
-  description = "Create the cloud-builds topic that Cloud Build publishes to (false if it exists already)."
+  description = "Create the cloud-builds topic that Cloud Build publishes to. Leave false when the project has it already (gcloud pubsub topics describe cloud-builds); set true in a project without it, or the builds function's trigger cannot be created."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "firestore_database" {
@@ -156,7 +156,7 @@ variable "audit_schema" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the audit table from deletion."
+  description = "Protect the audit table from deletion and keep the Firestore database on destroy (false: destroy deletes both, so that a later apply can create them again)."
   type        = bool
   default     = true
 }
@@ -169,5 +169,15 @@ variable "alerts_min_instances" {
   validation {
     condition     = var.alerts_min_instances >= 0 && var.alerts_min_instances <= 3
     error_message = "alerts_min_instances must be between 0 and 3 (max_instance_count)."
+  }
+}
+
+variable "custom_role_suffix" {
+  description = "Appended to the custom role's id. A destroyed custom role's id stays reserved for 37 days: after a destroy, set a new suffix (e.g. 2) to apply again."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_]{0,10}$", var.custom_role_suffix))
+    error_message = "custom_role_suffix must be up to 10 letters, digits or underscores."
   }
 }

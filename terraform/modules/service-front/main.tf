@@ -29,6 +29,15 @@ module "layout" {
   max_regions_out = var.max_regions_out
 }
 
+# The app's own identity, with no roles: run as the Compute Engine default account (often Editor in
+# older projects), a public app could publish failover commands or alerts, or rewrite the
+# controller's memory. Grant it what the app itself needs, nothing of the controller's.
+resource "google_service_account" "app" {
+  project      = var.project
+  account_id   = "${substr(var.name, 0, 22)}-runtime" # 6 to 30 characters for any valid name
+  display_name = "${var.name}: the service's runtime identity"
+}
+
 resource "google_cloud_run_v2_service" "app" {
   for_each = var.regions
 
@@ -38,8 +47,14 @@ resource "google_cloud_run_v2_service" "app" {
   # direct traffic stays allowed by default: the controller's uptime checks reach each region
   # directly, which is how a drained region (no load-balancer traffic) proves it is healthy again
   ingress = var.ingress
+  # public without an allUsers binding, which domain-restricted sharing
+  # (constraints/iam.allowedPolicyMemberDomains) refuses: Cloud Run's invoker check is turned off
+  invoker_iam_disabled = var.public
+  # the provider protects services from destroy by default; the front is meant to be re-creatable
+  deletion_protection = var.deletion_protection
 
   template {
+    service_account = google_service_account.app.email
     scaling {
       min_instance_count = var.min_instances
       max_instance_count = var.max_instances
@@ -48,16 +63,6 @@ resource "google_cloud_run_v2_service" "app" {
       image = var.image
     }
   }
-}
-
-resource "google_cloud_run_v2_service_iam_member" "public" {
-  for_each = var.public ? var.regions : {}
-
-  project  = var.project
-  location = each.key
-  name     = google_cloud_run_v2_service.app[each.key].name
-  role     = "roles/run.invoker"
-  member   = "allUsers"
 }
 
 resource "google_compute_region_network_endpoint_group" "neg" {
@@ -90,7 +95,8 @@ resource "google_compute_backend_service" "front" {
   }
 
   dynamic "outlier_detection" {
-    for_each = var.outlier_detection ? [1] : []
+    # only where an ejection can move traffic: a backend service holding more than one region
+    for_each = var.outlier_detection && length(each.value.regions) > 1 ? [1] : []
     content {
       consecutive_errors           = 5
       enforcing_consecutive_errors = 100
@@ -127,7 +133,8 @@ resource "google_compute_backend_service" "members" {
   }
 
   dynamic "outlier_detection" {
-    for_each = var.outlier_detection ? [1] : []
+    # only where an ejection can move traffic: a backend service holding more than one region
+    for_each = var.outlier_detection && length(each.value.regions) > 1 ? [1] : []
     content {
       consecutive_errors           = 5
       enforcing_consecutive_errors = 100

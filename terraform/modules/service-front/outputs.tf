@@ -37,3 +37,8 @@ output "topology" {
   # the names are known before the objects exist: let the controller start once they do
   depends_on = [google_compute_url_map.front]
 }
+
+output "app_service_account" {
+  description = "The service's runtime identity, created with no roles: grant it what the app needs."
+  value       = google_service_account.app.email
+}

@@ -103,15 +103,25 @@ variable "max_instances" {
 }
 
 variable "outlier_detection" {
-  description = "Add outlier detection (consecutive 5xx ejection) to every backend service: a fast, leaky first line of defence under the controller (in a backend service holding several regions it can send a failing region's users to the next-nearest within seconds)."
+  description = "Outlier detection (5 consecutive 5xx eject an endpoint for 60 s) on every backend service that holds several regions: in URL_MAP_SUBSETS (the all subset and the others) and BACKEND_MEMBERSHIP a failing region's users go to their next-nearest region within seconds, a first line under the controller, which then drains the region for as long as its incident lasts. Refused with URL_MAP_WEIGHTS, where each backend service holds one region and an ejection has nowhere to send the traffic."
   type        = bool
   default     = false
+  validation {
+    condition     = !var.outlier_detection || var.mode != "URL_MAP_WEIGHTS"
+    error_message = "outlier_detection needs backend services that hold several regions: URL_MAP_SUBSETS or BACKEND_MEMBERSHIP, not URL_MAP_WEIGHTS."
+  }
 }
 
 variable "public" {
-  description = "Let allUsers invoke the Cloud Run services (through the load balancer); false keeps them private."
+  description = "Anyone may invoke the Cloud Run services (through the load balancer, and directly for the uptime checks): Cloud Run's invoker IAM check is turned off (invoker_iam_disabled) rather than granting allUsers, which domain-restricted sharing refuses. false keeps them private."
   type        = bool
   default     = true
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud Run services from terraform destroy (the provider's default is true; false lets the front be destroyed and created again)."
+  type        = bool
+  default     = false
 }
 
 variable "ingress" {
