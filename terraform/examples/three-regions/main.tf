@@ -29,6 +29,10 @@ module "controller" {
   run_urls        = module.front.run_urls
   function_zip    = var.function_zip
   operators_group = var.operators_group
+  # where the alerts on the controller itself go (a page, dead letters, failing functions, no tick)
+  notification_channels = var.notification_channels
+  # true only where the project has no cloud-builds topic yet (gcloud pubsub topics describe cloud-builds)
+  create_cloud_builds_topic = var.create_cloud_builds_topic
   policy = {
     # at most a third of the capacity out: one region of three, which the subsets that
     # max_regions_out = 1 creates can express (more would be held: subset_missing)

@@ -35,3 +35,14 @@ variable "function_zip" {
   type        = string
   default     = "../../../functions/target/function-source.zip"
 }
+
+variable "notification_channels" {
+  description = "Monitoring notification channel ids for the alerts on the controller itself, e.g. [\"projects/my-project/notificationChannels/123\"] (create one in Monitoring > Alerting > Edit notification channels)."
+  type        = list(string)
+}
+
+variable "create_cloud_builds_topic" {
+  description = "Create the cloud-builds topic Cloud Build publishes to: true only in a project that has none (gcloud pubsub topics describe cloud-builds fails with NOT_FOUND)."
+  type        = bool
+  default     = false
+}

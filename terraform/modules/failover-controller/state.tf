@@ -47,12 +47,7 @@ resource "google_logging_project_sink" "audit" {
   destination = "bigquery.googleapis.com/projects/${var.project}/datasets/${google_bigquery_dataset.audit.dataset_id}"
   # the label alone would take any workload's line that carries it: only the controller's functions
   # (gen2 functions log as the Cloud Run services of their names, in the controller's region)
-  filter = join(" AND ", [
-    "labels.failover_record=\"audit\"",
-    "resource.type=\"cloud_run_revision\"",
-    "resource.labels.location=\"${var.region}\"",
-    "resource.labels.service_name=(${join(" OR ", [for k, _ in local.functions : "\"${var.name_prefix}-${k}\""])})",
-  ])
+  filter                 = "labels.failover_record=\"audit\" AND ${local.function_lines}"
   unique_writer_identity = true
 
   bigquery_options {

@@ -181,3 +181,12 @@ variable "custom_role_suffix" {
     error_message = "custom_role_suffix must be up to 10 letters, digits or underscores."
   }
 }
+
+variable "notification_channels" {
+  description = "Monitoring notification channels (ids such as projects/P/notificationChannels/N: e-mail, PagerDuty, Slack...) that the alerts on the controller itself go to: a page record, a change whose traffic did not move, dead-lettered events, failing functions, a tick that stopped."
+  type        = list(string)
+  validation {
+    condition     = length(var.notification_channels) > 0 && alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", c))])
+    error_message = "notification_channels needs at least one channel id of the form projects/PROJECT/notificationChannels/NUMBER."
+  }
+}

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.failover.gcp.intake.Intake;
 import io.cloudevents.CloudEvent;
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * The four steps every entry point takes: parse (the CloudEvent's data), guard and call the use
@@ -18,7 +19,40 @@ final class Handling {
     long started = System.nanoTime();
     Intake.Outcome o = Wiring.intake().handle(stream, data, event.getId());
     log(System.out, stream, o, (System.nanoTime() - started) / 1_000_000);
+    if (stream == Intake.Stream.TICK) {
+      levels(System.out, o);
+    }
     return o;
+  }
+
+  /**
+   * After a tick, one line per region with the level the controller holds it at (thousandths), for
+   * the log-based metric that draws each region's level over time on the dashboard (terraform's
+   * {@code failover_region_level}): a line a minute per region keeps the chart continuous, where
+   * the audit records only mark the changes.
+   */
+  static void levels(PrintStream out, Intake.Outcome o) {
+    o.result()
+        .flatMap(dev.failover.core.app.Controller.Result::plan)
+        .ifPresent(
+            plan ->
+                plan.nextStates()
+                    .forEach(
+                        (region, state) -> {
+                          JsonObject line = new JsonObject();
+                          line.addProperty("severity", "INFO");
+                          line.addProperty(
+                              "message", "level " + region.name() + " " + state.level());
+                          JsonObject labels = new JsonObject();
+                          labels.addProperty("failover_record", "level");
+                          line.add("logging.googleapis.com/labels", labels);
+                          line.addProperty("region", region.name());
+                          line.addProperty("level", state.level());
+                          line.addProperty("phase", state.phase().name().toLowerCase(Locale.ROOT));
+                          synchronized (out) {
+                            out.println(line);
+                          }
+                        }));
   }
 
   static void log(PrintStream out, Intake.Stream stream, Intake.Outcome o, long millis) {
