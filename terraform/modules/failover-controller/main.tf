@@ -18,11 +18,13 @@ locals {
     FAILOVER_HEALTH_SERVICE       = var.service_name
     FAILOVER_UPTIME_CHECKS        = jsonencode({ for r, c in google_monitoring_uptime_check_config.region : r => c.uptime_check_id })
     FAILOVER_HEALTH_MAX_5XX_RATIO = tostring(var.alert_5xx_ratio)
-    FAILOVER_FIRESTORE_DATABASE   = google_firestore_database.state.name
-    FAILOVER_LEDGER_TTL           = "P7D"
-    FAILOVER_MAX_EVENT_AGE        = "PT1H"
-    FAILOVER_AUDIT                = "stdout"
-    FAILOVER_EVENTS               = google_pubsub_topic.events.id
+    # an uptime minute is unhealthy only when probes failed from this many checker locations
+    FAILOVER_UPTIME_FAILING_LOCATIONS = tostring(var.uptime_failing_locations)
+    FAILOVER_FIRESTORE_DATABASE       = google_firestore_database.state.name
+    FAILOVER_LEDGER_TTL               = "P7D"
+    FAILOVER_MAX_EVENT_AGE            = "PT1H"
+    FAILOVER_AUDIT                    = "stdout"
+    FAILOVER_EVENTS                   = google_pubsub_topic.events.id
   }
 
   functions = {

@@ -190,3 +190,13 @@ variable "notification_channels" {
     error_message = "notification_channels needs at least one channel id of the form projects/PROJECT/notificationChannels/NUMBER."
   }
 }
+
+variable "uptime_failing_locations" {
+  description = "An uptime-check minute counts as unhealthy only when the check failed from at least this many of its checker locations (about six): one failed probe from one location is usually the path, not the region, and would restart the hold a restore waits for."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.uptime_failing_locations >= 1 && var.uptime_failing_locations <= 6 && floor(var.uptime_failing_locations) == var.uptime_failing_locations
+    error_message = "uptime_failing_locations must be a whole number from 1 to 6."
+  }
+}

@@ -220,7 +220,7 @@ public final class Components implements AutoCloseable {
             g.minRequests(),
             g.maxP95Millis(),
             d.uptimeChecks(),
-            d.minUptimeFraction(),
+            g.uptimeFailingLocations(),
             d.lookback(),
             d.alignment(),
             d.freshness(),

@@ -69,6 +69,7 @@ public record Env(
           "FAILOVER_UPTIME_CHECKS",
           "FAILOVER_HEALTH_MAX_5XX_RATIO",
           "FAILOVER_HEALTH_MIN_REQUESTS",
+          "FAILOVER_UPTIME_FAILING_LOCATIONS",
           "FAILOVER_HEALTH_MAX_P95_MS",
           "FAILOVER_HEALTH_SERVICE",
           "FAILOVER_COMPUTE_ENDPOINT",
@@ -98,7 +99,8 @@ public record Env(
       double max5xxRatio,
       long minRequests,
       Optional<Double> maxP95Millis,
-      Duration reconcileBudget) {}
+      Duration reconcileBudget,
+      int uptimeFailingLocations) {}
 
   /** Settings of the embedded adapters: where the files live. */
   public record Embedded(Path stateFile, Path loadBalancerFile, Optional<Path> healthFile) {}
@@ -125,6 +127,7 @@ public record Env(
     static final Duration LEDGER_TTL = Duration.ofDays(7);
     static final double MAX_5XX_RATIO = 0.05;
     static final long MIN_REQUESTS = 5;
+    static final int UPTIME_FAILING_LOCATIONS = 2;
     static final String STATE_FILE = "out/state.json";
     static final String LB_FILE = "out/load-balancer.json";
     static final String AUDIT = "stdout";
@@ -276,7 +279,15 @@ public record Env(
         number(env, "FAILOVER_HEALTH_MAX_5XX_RATIO", Defaults.MAX_5XX_RATIO, 0, 1, p),
         (long) number(env, "FAILOVER_HEALTH_MIN_REQUESTS", Defaults.MIN_REQUESTS, 1, 1e9, p),
         maxP95,
-        reconcileBudget(env, p));
+        reconcileBudget(env, p),
+        (int)
+            number(
+                env,
+                "FAILOVER_UPTIME_FAILING_LOCATIONS",
+                Defaults.UPTIME_FAILING_LOCATIONS,
+                1,
+                20,
+                p));
   }
 
   /** FAILOVER_RECONCILE_BUDGET: PT5S..PT9M (default PT60S, half the functions' timeout). */

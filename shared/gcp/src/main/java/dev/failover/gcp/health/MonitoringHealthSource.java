@@ -35,9 +35,12 @@ import java.util.function.Consumer;
  *   <li>latency (optional): p95 of {@code run.googleapis.com/request_latencies} above {@code
  *       maxP95} makes a minute unhealthy;
  *   <li>uptime checks (optional, one per region): {@code
- *       monitoring.googleapis.com/uptime_check/check_passed}, the fraction of passing checks per
- *       minute, below {@code minUptimeFraction} unhealthy, else healthy. A drained region receives
- *       no traffic, so without uptime checks it can only ever have no data, and is never restored.
+ *       monitoring.googleapis.com/uptime_check/check_passed} per checker location and minute; a
+ *       minute is unhealthy when the check failed from at least {@code uptimeFailingLocations}
+ *       locations (one failed probe from one of the ~6 locations is the internet, not the region),
+ *       healthy when a location passed and fewer failed, else no evidence. A drained region
+ *       receives no traffic, so without uptime checks it can only ever have no data, and is never
+ *       restored.
  * </ul>
  *
  * A minute is unhealthy if any signal says so, healthy if one says healthy and none unhealthy, and
@@ -59,7 +62,7 @@ public final class MonitoringHealthSource implements HealthSource {
       long minRequests,
       Optional<Double> maxP95Millis,
       Map<Region, String> uptimeChecks,
-      double minUptimeFraction,
+      int uptimeFailingLocations,
       Duration lookback,
       Duration alignment,
       Duration freshness,
@@ -68,6 +71,10 @@ public final class MonitoringHealthSource implements HealthSource {
       Objects.requireNonNull(project);
       Objects.requireNonNull(service);
       uptimeChecks = Map.copyOf(uptimeChecks);
+      if (uptimeFailingLocations < 1) {
+        throw new IllegalArgumentException(
+            "uptimeFailingLocations must be at least 1, got " + uptimeFailingLocations);
+      }
     }
 
     public static Settings defaults(
@@ -79,7 +86,7 @@ public final class MonitoringHealthSource implements HealthSource {
           5,
           Optional.empty(),
           uptimeChecks,
-          1.0,
+          2,
           Duration.ofMinutes(70),
           Duration.ofMinutes(1),
           Duration.ofMinutes(5),
@@ -239,6 +246,7 @@ public final class MonitoringHealthSource implements HealthSource {
   }
 
   private void uptime(Instant now, Map<Region, TreeMap<Instant, Evidence>> evidence) {
+    Map<Region, Map<Instant, int[]>> probes = new HashMap<>();
     Map<String, Region> byCheck = new HashMap<>();
     settings.uptimeChecks().forEach((r, id) -> byCheck.put(id, r));
     StringBuilder ids = new StringBuilder();
@@ -254,16 +262,27 @@ public final class MonitoringHealthSource implements HealthSource {
             "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND (" + ids + ")",
             Aggregation.Aligner.ALIGN_FRACTION_TRUE,
             Aggregation.Reducer.REDUCE_MEAN,
-            List.of("metric.label.check_id"))) {
+            List.of("metric.label.check_id", "metric.label.checker_location"))) {
       Region r = byCheck.get(ts.getMetric().getLabelsMap().get("check_id"));
       if (r == null || !regions.contains(r)) {
         continue;
       }
+      Map<Instant, int[]> minutes = probes.computeIfAbsent(r, k -> new TreeMap<>());
       for (Point p : ts.getPointsList()) {
-        boolean bad = number(p.getValue()) < settings.minUptimeFraction() - 1e-9;
-        add(evidence.get(r), end(p), bad ? Evidence.UNHEALTHY : Evidence.HEALTHY);
+        int[] passedFailed = minutes.computeIfAbsent(end(p), k -> new int[2]);
+        passedFailed[number(p.getValue()) >= 1 - 1e-9 ? 0 : 1]++;
       }
     }
+    probes.forEach(
+        (r, minutes) ->
+            minutes.forEach(
+                (t, passedFailed) -> {
+                  if (passedFailed[1] >= settings.uptimeFailingLocations()) {
+                    add(evidence.get(r), t, Evidence.UNHEALTHY);
+                  } else if (passedFailed[0] > 0) {
+                    add(evidence.get(r), t, Evidence.HEALTHY);
+                  }
+                }));
   }
 
   /** Unhealthy evidence wins over healthy for the same minute. */

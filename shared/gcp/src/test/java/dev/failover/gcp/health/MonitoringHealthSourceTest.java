@@ -74,7 +74,7 @@ class MonitoringHealthSourceTest {
             d.minRequests(),
             maxP95,
             d.uptimeChecks(),
-            d.minUptimeFraction(),
+            d.uptimeFailingLocations(),
             d.lookback(),
             d.alignment(),
             d.freshness(),
@@ -120,12 +120,18 @@ class MonitoringHealthSourceTest {
   }
 
   void uptime(String checkId, double... fractionOldestFirst) {
+    uptimeFrom(checkId, "usa-iowa", fractionOldestFirst);
+  }
+
+  /** The check's pass fraction per minute from one checker location. */
+  void uptimeFrom(String checkId, String location, double... fractionOldestFirst) {
     TimeSeries.Builder b =
         TimeSeries.newBuilder()
             .setMetric(
                 Metric.newBuilder()
                     .setType("monitoring.googleapis.com/uptime_check/check_passed")
-                    .putLabels("check_id", checkId))
+                    .putLabels("check_id", checkId)
+                    .putLabels("checker_location", location))
             .setResource(MonitoredResource.newBuilder().setType("uptime_url"));
     int n = fractionOldestFirst.length;
     for (int i = n - 1; i >= 0; i--) {
@@ -178,11 +184,60 @@ class MonitoringHealthSourceTest {
   }
 
   @Test
-  void failingUptimeCheck_isUnhealthyEvenWithGoodTraffic() {
+  void uptimeCheckFailingFromTwoLocations_isUnhealthyEvenWithGoodTraffic() {
     requests(US, "2xx", 100, 100, 100);
-    uptime("app-us", 1, 1, 0.5);
+    uptimeFrom("app-us", "usa-iowa", 1, 1, 0);
+    uptimeFrom("app-us", "eur-belgium", 1, 1, 0);
+    uptimeFrom("app-us", "apac-singapore", 1, 1, 1);
     Health us = source(Optional.empty(), Map.of(US, "app-us")).observe(NOW).get(US);
     assertEquals(new Health(Health.Status.UNHEALTHY, NOW.minusSeconds(60)), us);
+  }
+
+  @Test
+  void oneFailedProbeFromOneOfSixLocations_isTheInternet_andTheRegionStaysHealthy() {
+    String[] locations = {
+      "usa-iowa",
+      "usa-oregon",
+      "usa-virginia",
+      "eur-belgium",
+      "apac-singapore",
+      "sa-brazil-sao_paulo"
+    };
+    for (String l : locations) {
+      uptimeFrom("app-asia", l, 1, 1, 1, 1, l.equals("eur-belgium") ? 0 : 1, 1);
+    }
+    Health asia = source(Optional.empty(), Map.of(ASIA, "app-asia")).observe(NOW).get(ASIA);
+    assertEquals(
+        new Health(Health.Status.HEALTHY, NOW.minusSeconds(360)),
+        asia,
+        "the hold a restore waits for is not restarted by one probe");
+  }
+
+  @Test
+  void withOneFailingLocationConfigured_oneFailedProbeIsUnhealthy() {
+    uptimeFrom("app-asia", "usa-iowa", 1, 1, 0);
+    uptimeFrom("app-asia", "eur-belgium", 1, 1, 1);
+    MonitoringHealthSource.Settings d =
+        MonitoringHealthSource.Settings.defaults("demo-project", "app", Map.of(ASIA, "app-asia"));
+    MonitoringHealthSource strict =
+        new MonitoringHealthSource(
+            metrics.client,
+            new MonitoringHealthSource.Settings(
+                d.project(),
+                d.service(),
+                d.max5xxRatio(),
+                d.minRequests(),
+                d.maxP95Millis(),
+                d.uptimeChecks(),
+                1,
+                d.lookback(),
+                d.alignment(),
+                d.freshness(),
+                d.maxGap()),
+            Set.of(US, EU, ASIA),
+            errors::add);
+    assertEquals(
+        new Health(Health.Status.UNHEALTHY, NOW.minusSeconds(60)), strict.observe(NOW).get(ASIA));
   }
 
   @Test
@@ -239,6 +294,9 @@ class MonitoringHealthSourceTest {
     assertEquals(
         "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND (metric.labels.check_id=\"chk\")",
         requests.get(1).getFilter());
+    assertEquals(
+        List.of("metric.label.check_id", "metric.label.checker_location"),
+        requests.get(1).getAggregation().getGroupByFieldsList());
   }
 
   @Test
