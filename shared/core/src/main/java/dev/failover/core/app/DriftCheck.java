@@ -7,6 +7,7 @@ import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Setting;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.planner.Rule;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -71,6 +73,24 @@ final class DriftCheck {
       String fingerprint,
       Instant now,
       Duration recentFor) {
+    return detect(topology, oversight, fresh, observed, Set.of(), fingerprint, now, recentFor);
+  }
+
+  /**
+   * As above, with the regions the load balancer does not list at all ({@code unlisted}: added to
+   * the topology since the load balancer was last written). Such a region is not drift: it joins
+   * drained, whatever the drift policy, and comes in as any drained region does, after the restore
+   * hold and through the ramp; the first write lists it.
+   */
+  static Optional<Drift> detect(
+      Topology topology,
+      Oversight oversight,
+      ControllerMemory fresh,
+      LbConfig observed,
+      Set<Region> unlisted,
+      String fingerprint,
+      Instant now,
+      Duration recentFor) {
     if (!fresh.books().writes().pending().isEmpty()) {
       return Optional.empty();
     }
@@ -86,11 +106,24 @@ final class DriftCheck {
     }
     Map<Region, Pin.Kind> adopt = new TreeMap<>();
     List<Region> reverted = new ArrayList<>();
+    List<Region> joining = new ArrayList<>();
     List<RegionChange> changes = new ArrayList<>();
     for (Region r : topology.regionNames()) {
       Setting want = expected.setting(r);
       Setting seen = observed.setting(r);
-      if (!want.equals(seen)) {
+      if (!want.equals(seen) && unlisted.contains(r) && !seen.serving()) {
+        joining.add(r);
+        changes.add(
+            new RegionChange(
+                r.name(),
+                want.display(),
+                seen.display(),
+                0,
+                "join",
+                "not listed by the load balancer (a region just added): joins drained, comes in"
+                    + " after the restore hold through the ramp; the next write lists it",
+                Optional.of(Rule.REGION_ADDED.wire())));
+      } else if (!want.equals(seen)) {
         Handling h = handling(want, seen, oversight, now);
         h.pin().ifPresentOrElse(kind -> adopt.put(r, kind), () -> reverted.add(r));
         changes.add(
@@ -110,13 +143,23 @@ final class DriftCheck {
             + " where the controller last put "
             + expected.display()
             + (adopt.isEmpty() ? "" : "; adopted " + adopt.keySet())
-            + (reverted.isEmpty() ? "" : "; reverting " + reverted);
+            + (reverted.isEmpty() ? "" : "; reverting " + reverted)
+            + (joining.isEmpty() ? "" : "; joining drained (not listed yet) " + joining);
+    UnaryOperator<ControllerMemory> adoption =
+        adoption(adopt, observed, expected, fingerprint, now, oversight.driftPinTtl());
     return Optional.of(
         new Drift(
             changes,
             oversight.drift(),
             message,
-            adoption(adopt, observed, expected, fingerprint, now, oversight.driftPinTtl())));
+            m -> {
+              ControllerMemory next = adoption.apply(m);
+              for (Region r : joining) {
+                RegionState s = next.region(r).state();
+                next = next.with(r, next.region(r).withState(s.out(0, now, s.flapCount())));
+              }
+              return next;
+            }));
   }
 
   /** What is done about one region's drift: adopted as a pin of this kind, or reverted. */

@@ -201,6 +201,7 @@ final class Reconciler {
             settings.oversight(),
             fresh,
             observed.config(),
+            observed.unlisted(),
             observed.fingerprint(),
             make.now(),
             WriteProtocol.PENDING_GRACE);

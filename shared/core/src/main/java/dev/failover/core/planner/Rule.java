@@ -41,7 +41,12 @@ public enum Rule {
   /** A drill was aborted because another region is wanted out: restored at once. */
   DRILL_ABORTED,
   /** The load balancer differs from what the controller wrote (an out-of-band change). */
-  DRIFT;
+  DRIFT,
+  /**
+   * A region of the topology the load balancer does not list yet (just added): it joins drained and
+   * comes in through the restore hold and the ramp.
+   */
+  REGION_ADDED;
 
   /** The name used in audit records and logs, e.g. {@code min_serving_regions}. */
   public String wire() {

@@ -14,17 +14,28 @@ public interface LoadBalancer {
   /**
    * What the load balancer has now, with the fingerprint that a write must present, and, in {@code
    * BACKEND_MEMBERSHIP} mode, each present region's backend entry as opaque text (so that a removed
-   * entry can be parked and later re-added exactly).
+   * entry can be parked and later re-added exactly). {@code unlisted}: regions of the topology the
+   * resource does not list at all (a region just added; their setting reads as 0), which the next
+   * write adds.
    */
-  record Observed(LbConfig config, String fingerprint, Map<Region, String> entries) {
+  record Observed(
+      LbConfig config,
+      String fingerprint,
+      Map<Region, String> entries,
+      java.util.Set<Region> unlisted) {
     public Observed {
       java.util.Objects.requireNonNull(config, "config");
       java.util.Objects.requireNonNull(fingerprint, "fingerprint");
       entries = Map.copyOf(entries);
+      unlisted = java.util.Set.copyOf(unlisted);
+    }
+
+    public Observed(LbConfig config, String fingerprint, Map<Region, String> entries) {
+      this(config, fingerprint, entries, java.util.Set.of());
     }
 
     public Observed(LbConfig config, String fingerprint) {
-      this(config, fingerprint, Map.of());
+      this(config, fingerprint, Map.of(), java.util.Set.of());
     }
   }
 

@@ -15,6 +15,7 @@ import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.PendingWrite;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Region;
+import dev.failover.core.domain.RegionState;
 import dev.failover.core.domain.Topology;
 import dev.failover.core.testing.Fixtures;
 import java.time.Duration;
@@ -102,6 +103,69 @@ class DriftCheckTest {
     assertEquals(Pin.Kind.DRAIN, pin.kind());
     assertEquals("drift:fp-9", pin.commandId());
     assertEquals(NOW.plus(Duration.ofHours(1)), pin.expiresAt());
+  }
+
+  @Test
+  void aRegionTheLoadBalancerDoesNotList_joinsDrained_underEitherPolicy_withoutAPin() {
+    for (Oversight.Drift policy : Oversight.Drift.values()) {
+      Oversight d0 = Oversight.defaults();
+      Oversight o = new Oversight(policy, d0.driftPinTtl(), d0.verifyBelowRps(), d0.verifyWithin());
+      DriftCheck.Drift d =
+          DriftCheck.detect(
+                  TOPOLOGY,
+                  o,
+                  ControllerMemory.empty(),
+                  config(0, 1000, 1000),
+                  java.util.Set.of(ASIA),
+                  "fp-9",
+                  NOW,
+                  RECENT)
+              .orElseThrow();
+      assertEquals(
+          "the load balancer was changed outside the controller: it shows asia-east1=0"
+              + " europe-west1=100 us-central1=100 where the controller last put asia-east1=100"
+              + " europe-west1=100 us-central1=100; joining drained (not listed yet) [asia-east1]",
+          d.message(),
+          policy.name());
+      assertEquals(
+          List.of(
+              new RegionChange(
+                  "asia-east1",
+                  "100",
+                  "0",
+                  0,
+                  "join",
+                  "not listed by the load balancer (a region just added): joins drained, comes in"
+                      + " after the restore hold through the ramp; the next write lists it",
+                  Optional.of("region_added"))),
+          d.changes());
+      ControllerMemory after = d.adopt().apply(ControllerMemory.empty());
+      assertEquals(Optional.empty(), after.region(ASIA).pin());
+      assertEquals(RegionState.Phase.OUT, after.region(ASIA).state().phase());
+      assertEquals(0, after.region(ASIA).state().level());
+      assertEquals(NOW, after.region(ASIA).state().since());
+    }
+  }
+
+  @Test
+  void aListedRegionAtZero_isDrift_evenWhenAnotherIsUnlisted() {
+    DriftCheck.Drift d =
+        DriftCheck.detect(
+                TOPOLOGY,
+                Oversight.defaults(),
+                ControllerMemory.empty(),
+                config(0, 0, 1000),
+                java.util.Set.of(ASIA),
+                "fp-9",
+                NOW,
+                RECENT)
+            .orElseThrow();
+    assertEquals(
+        List.of("asia-east1 join", "europe-west1 drift"),
+        d.changes().stream().map(c -> c.region() + " " + c.action()).toList());
+    ControllerMemory after = d.adopt().apply(ControllerMemory.empty());
+    assertEquals(Pin.Kind.DRAIN, after.region(EU).pin().orElseThrow().kind());
+    assertEquals(Optional.empty(), after.region(ASIA).pin());
   }
 
   @Test

@@ -63,23 +63,25 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
     }
     lastRead = um;
     List<WeightedBackendService> wbs = um.getDefaultRouteAction().getWeightedBackendServicesList();
+    // A backend service of the topology that the URL map does not list (a region just added:
+    // Terraform creates its backend service, but the route action is the controller's) counts as
+    // weight 0; the next write adds it (reweighted). None listed at all is not our URL map.
     Map<String, Integer> weights = new LinkedHashMap<>();
+    int listed = 0;
     for (Map.Entry<String, String> e : backends().entrySet()) {
-      WeightedBackendService match =
+      var match =
           wbs.stream()
               .filter(w -> ResourceNames.same(w.getBackendService(), e.getKey()))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new PermanentException(
-                          "URL map "
-                              + topology.resource()
-                              + " has no weightedBackendService for "
-                              + e.getValue()
-                              + " ("
-                              + e.getKey()
-                              + ") in defaultRouteAction"));
-      weights.put(e.getKey(), match.getWeight());
+              .findFirst();
+      listed += match.isPresent() ? 1 : 0;
+      weights.put(e.getKey(), match.map(WeightedBackendService::getWeight).orElse(0));
+    }
+    if (listed == 0) {
+      throw new PermanentException(
+          "URL map "
+              + topology.resource()
+              + " lists none of the topology's backend services in defaultRouteAction: "
+              + backends().keySet());
     }
     for (String name : pathMatchers) {
       if (um.getPathMatchersList().stream().noneMatch(p -> p.getName().equals(name))) {
@@ -87,8 +89,17 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
             "URL map " + topology.resource() + " has no path matcher " + name);
       }
     }
+    java.util.Set<Region> unlisted = new java.util.TreeSet<>();
+    if (topology.mode() == Mode.URL_MAP_WEIGHTS) {
+      topology.regions().stream()
+          .filter(
+              r ->
+                  wbs.stream()
+                      .noneMatch(w -> ResourceNames.same(w.getBackendService(), r.backend())))
+          .forEach(r -> unlisted.add(r.region()));
+    }
     try {
-      return new Observed(config(weights), um.getFingerprint());
+      return new Observed(config(weights), um.getFingerprint(), Map.of(), unlisted);
     } catch (IllegalArgumentException e) {
       throw new PermanentException(
           "URL map " + topology.resource() + " holds an invalid config: " + e.getMessage(), e);
@@ -212,19 +223,34 @@ public final class UrlMapLoadBalancer implements LoadBalancer {
     }
   }
 
-  /** The list with each weighed backend's weight set from {@code weights}; others untouched. */
+  /**
+   * The list with each weighed backend's weight set from {@code weights}, others untouched, and the
+   * weighed backends it lacks (a region added since the URL map was written) appended.
+   */
   private static List<WeightedBackendService> reweighted(
       List<WeightedBackendService> current, Map<String, Integer> weights) {
     List<WeightedBackendService> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (WeightedBackendService w : current) {
       WeightedBackendService next = w;
       for (Map.Entry<String, Integer> e : weights.entrySet()) {
         if (ResourceNames.same(w.getBackendService(), e.getKey())) {
           next = w.toBuilder().setWeight(e.getValue()).build();
+          seen.add(e.getKey());
         }
       }
       out.add(next);
     }
+    weights.forEach(
+        (backend, weight) -> {
+          if (!seen.contains(backend)) {
+            out.add(
+                WeightedBackendService.newBuilder()
+                    .setBackendService(backend)
+                    .setWeight(weight)
+                    .build());
+          }
+        });
     return out;
   }
 }

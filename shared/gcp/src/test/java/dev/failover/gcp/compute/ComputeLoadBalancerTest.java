@@ -9,6 +9,7 @@ import com.google.cloud.compute.v1.BackendService;
 import com.google.cloud.compute.v1.BackendServicesClient;
 import com.google.cloud.compute.v1.UrlMap;
 import com.google.cloud.compute.v1.UrlMapsClient;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.failover.core.domain.LbConfig;
@@ -307,19 +308,52 @@ class ComputeLoadBalancerTest {
     }
 
     @Test
-    void read_missingRegion_isPermanentAndNamesIt() {
+    void aRegionTheUrlMapDoesNotList_readsAsWeightZero_andTheNextWriteAddsIt() {
+      // regions added in Terraform: their backend services exist, the route action is ours
+      String usOnly = "[{\"backendService\":\"" + BS + "us-central1\",\"weight\":100}]";
+      fake.putUrlMap(
+          PROJECT,
+          "app-url-map",
+          json(
+              "{\"defaultRouteAction\":{\"weightedBackendServices\":"
+                  + usOnly
+                  + "},\"pathMatchers\":[{\"name\":\"api\",\"defaultRouteAction\":"
+                  + "{\"weightedBackendServices\":"
+                  + usOnly
+                  + "}}]}"));
+      LoadBalancer.Observed o = lb.read();
+      assertEquals(weights(100, 0, 0), o.config());
+      lb.apply(weights(100, 0, 10), o.fingerprint(), Map.of());
+      JsonObject written = fake.urlMap(PROJECT, "app-url-map");
+      JsonArray listed =
+          written.getAsJsonObject("defaultRouteAction").getAsJsonArray("weightedBackendServices");
+      assertEquals(3, listed.size(), listed.toString());
+      JsonArray api =
+          written
+              .getAsJsonArray("pathMatchers")
+              .get(0)
+              .getAsJsonObject()
+              .getAsJsonObject("defaultRouteAction")
+              .getAsJsonArray("weightedBackendServices");
+      assertEquals(3, api.size(), "the path matcher's route action too: " + api);
+      assertEquals(weights(100, 0, 10), lb.read().config());
+    }
+
+    @Test
+    void aUrlMapListingNoneOfTheTopologysBackends_isPermanentAndNamesThem() {
       fake.putUrlMap(
           PROJECT,
           "app-url-map",
           json(
               "{\"defaultRouteAction\":{\"weightedBackendServices\":[{\"backendService\":\""
                   + BS
-                  + "us-central1\",\"weight\":1}]}}"));
+                  + "other\",\"weight\":1}]}}"));
       PermanentException e = assertThrows(PermanentException.class, () -> lb.read());
-      assertEquals(
-          "URL map app-url-map has no weightedBackendService for asia-east1 ("
-              + BS
-              + "asia-east1) in defaultRouteAction",
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "URL map app-url-map lists none of the topology's backend services in"
+                      + " defaultRouteAction: ["),
           e.getMessage());
     }
 
@@ -511,7 +545,7 @@ class ComputeLoadBalancerTest {
     }
 
     @Test
-    void aSubsetMissingFromTheUrlMap_orEveryWeightZero_isPermanentAndSaysSo() {
+    void subsetsTheUrlMapDoesNotList_readAsWeightZero_andADrainAddsThem() {
       fake.putUrlMap(
           PROJECT,
           "app-url-map",
@@ -519,11 +553,20 @@ class ComputeLoadBalancerTest {
               "{\"defaultRouteAction\":{\"weightedBackendServices\":[{\"backendService\":\""
                   + BS
                   + "all\",\"weight\":1000}]}}"));
+      LoadBalancer.Observed o = lb.read();
+      assertEquals(shares(1000, 1000, 1000), o.config());
+      lb.apply(shares(0, 1000, 1000), o.fingerprint(), Map.of());
       assertEquals(
-          "URL map app-url-map has no weightedBackendService for subset all-but-us-central1 ("
-              + BS
-              + "all-but-us-central1) in defaultRouteAction",
-          assertThrows(PermanentException.class, () -> lb.read()).getMessage());
+          Map.of(
+              "all", 0,
+              "all-but-us-central1", 1000,
+              "all-but-europe-west1", 0,
+              "all-but-asia-east1", 0),
+          weightsNow());
+    }
+
+    @Test
+    void everyWeightZero_isPermanentAndSaysSo() {
       fake.putUrlMap(
           PROJECT,
           "app-url-map",
