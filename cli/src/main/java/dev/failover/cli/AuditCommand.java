@@ -67,8 +67,15 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--actor",
       paramLabel = "WHO",
-      description = "only records triggered by this operator")
+      description = "only records triggered by a command whose requested_by is WHO (a claim)")
   String actor;
+
+  @Option(
+      names = "--principal",
+      paramLabel = "EMAIL",
+      description =
+          "only records triggered by a command the command endpoint verified as sent by EMAIL")
+  String principal;
 
   @Option(
       names = "--output",
@@ -110,20 +117,30 @@ final class AuditCommand implements Callable<Integer> {
                 r ->
                     actor == null
                         || actor.equals(AuditFile.str(AuditFile.obj(r, "trigger"), "actor")))
+            .filter(
+                r ->
+                    principal == null
+                        || principal.equalsIgnoreCase(
+                            AuditFile.str(AuditFile.obj(r, "trigger"), "principal")))
             .filter(r -> region == null || actsOn(r, region))
             .toList();
     PrintWriter out = spec.commandLine().getOut();
     if (output.equals("json")) {
       matching.forEach(out::println);
     } else {
-      out.printf("%-28s %-8s %-8s %-22s %s%n", "TS", "KIND", "OUTCOME", "RULE", "MESSAGE");
+      boolean commands = matching.stream().anyMatch(r -> !AuditFile.sender(r).isEmpty());
+      // the sender column appears when a command caused one of the records
+      String format =
+          commands ? "%-28s %-8s %-8s %-22s %-28s %s%n" : "%-28s %-8s %-8s %-22s %s%s%n";
+      out.printf(format, "TS", "KIND", "OUTCOME", "RULE", commands ? "SENT BY" : "", "MESSAGE");
       for (JsonObject r : matching) {
         out.printf(
-            "%-28s %-8s %-8s %-22s %s%n",
+            format,
             AuditFile.str(r, "ts"),
             AuditFile.str(r, "kind"),
             AuditFile.str(r, "outcome"),
             AuditFile.str(r, "rule"),
+            AuditFile.sender(r),
             AuditFile.str(r, "message"));
       }
       out.println(matching.size() + " of " + records.size() + " records");

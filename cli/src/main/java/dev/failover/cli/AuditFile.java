@@ -58,6 +58,23 @@ final class AuditFile {
     return e == null || e.isJsonNull() ? "" : e.getAsString();
   }
 
+  /**
+   * Who sent the command behind a record: the principal the command endpoint verified, or the
+   * {@code requested_by} claim marked unverified; empty for records no command caused.
+   */
+  static String sender(JsonObject r) {
+    JsonObject t = obj(r, "trigger");
+    if (!"command".equals(str(t, "type"))) {
+      return "";
+    }
+    String principal = str(t, "principal");
+    if (!principal.isEmpty()) {
+      return principal;
+    }
+    String actor = str(t, "actor");
+    return actor.isEmpty() ? "(unverified)" : actor + " (unverified)";
+  }
+
   static JsonObject obj(JsonObject o, String field) {
     JsonElement e = o.get(field);
     return e != null && e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();

@@ -65,10 +65,21 @@ public final class Failoverctl implements Runnable {
             commandLine.getErr().println("failoverctl: " + ex.getMessage());
             return 2;
           }
-          commandLine.getErr().println("failoverctl: " + ex);
+          // what went wrong, in words: a class name tells an operator nothing
+          commandLine.getErr().println("failoverctl: " + describe(ex));
           return 1;
         });
     return cl;
+  }
+
+  /** An unexpected failure's message, with its cause's when that says more. */
+  static String describe(Throwable ex) {
+    String m = ex.getMessage() == null || ex.getMessage().isBlank() ? "" : ex.getMessage();
+    Throwable cause = ex.getCause();
+    if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+      m = m.isEmpty() ? cause.getMessage() : m + ": " + cause.getMessage();
+    }
+    return m.isEmpty() ? "unexpected " + ex.getClass().getSimpleName() : m;
   }
 
   @Override

@@ -208,6 +208,7 @@ final class HtmlReport {
           .append(esc(AuditFile.str(r, "rule")))
           .append("</td><td>")
           .append(esc(AuditFile.str(AuditFile.obj(r, "trigger"), "type")))
+          .append(AuditFile.sender(r).isEmpty() ? "" : " by " + esc(AuditFile.sender(r)))
           .append("</td><td>")
           .append(esc(AuditFile.str(r, "message")))
           .append("</td></tr>\n");

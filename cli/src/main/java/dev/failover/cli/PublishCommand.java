@@ -26,8 +26,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Publishes an operator command (schema {@code failover.command/v1}) after checking it with the
- * very parser the commands function runs, so what is refused here would be refused there.
+ * Sends an operator command (schema {@code failover.command/v1}) after checking it with the very
+ * parser the commands function runs, so what is refused here would be refused there.
+ *
+ * <p>By default through the command endpoint ({@code FAILOVER_COMMAND_ENDPOINT}; break-glass
+ * through {@code FAILOVER_BREAK_GLASS_ENDPOINT}) with an identity token ({@link IdentityToken}):
+ * the audit records then show who sent it, as Cloud Run authenticated them. {@code --via topic}
+ * (implied by {@code --emulator}) publishes straight to the commands topic, where the sender is
+ * recorded as unverified and break-glass is refused.
  */
 abstract class PublishCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "REGION", description = "the region, e.g. us-central1")
@@ -66,6 +72,22 @@ abstract class PublishCommand implements Callable<Integer> {
   String emulator;
 
   @Option(
+      names = "--via",
+      paramLabel = "endpoint|topic",
+      description =
+          "endpoint: the command endpoint, as yourself (default); topic: straight to the commands"
+              + " topic, recorded unverified (default with --emulator)")
+  String via;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description =
+          "the command endpoint (default: $FAILOVER_COMMAND_ENDPOINT; with --break-glass"
+              + " $FAILOVER_BREAK_GLASS_ENDPOINT): terraform output command_endpoint_url")
+  String endpoint;
+
+  @Option(
       names = "--dry-run",
       description = "print the message that would be published, publish nothing")
   boolean dryRun;
@@ -75,6 +97,9 @@ abstract class PublishCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   Clock clock = Clock.systemUTC();
+
+  /** Where identity tokens come from; tests use only FAILOVER_ID_TOKEN. */
+  IdentityToken tokens = IdentityToken.standard();
 
   abstract Action action();
 
@@ -123,9 +148,22 @@ abstract class PublishCommand implements Callable<Integer> {
     }
     String data =
         OperatorCommands.encode(action(), r, reason, actor, ttl(), breakGlass(), now, target());
+    Optional<String> emu =
+        Optional.ofNullable(emulator != null ? emulator : env.get("PUBSUB_EMULATOR_HOST"));
+    boolean viaTopic = viaTopic(emu);
+    OperatorCommands.Door door =
+        viaTopic
+            ? OperatorCommands.Door.TOPIC
+            : breakGlass()
+                ? OperatorCommands.Door.BREAK_GLASS_ENDPOINT
+                : OperatorCommands.Door.ENDPOINT;
     Inbound checked =
         new OperatorCommands(topology)
-            .parse(new PubsubMessage("local-check", Optional.of(now), Map.of(), data), now);
+            .parse(
+                new PubsubMessage("local-check", Optional.of(now), Map.of(), data),
+                now,
+                door,
+                viaTopic ? Optional.empty() : Optional.of("you"));
     if (checked instanceof Inbound.Rejected rejected) {
       throw new IllegalArgumentException(rejected.reason());
     }
@@ -133,6 +171,9 @@ abstract class PublishCommand implements Callable<Integer> {
     if (dryRun) {
       out.println(data);
       return 0;
+    }
+    if (!viaTopic) {
+      return send(env, data, out);
     }
     String p =
         project != null
@@ -144,10 +185,78 @@ abstract class PublishCommand implements Callable<Integer> {
     }
     String t =
         topic != null ? topic : env.getOrDefault("FAILOVER_COMMANDS_TOPIC", "failover-commands");
-    Optional<String> emu =
-        Optional.ofNullable(emulator != null ? emulator : env.get("PUBSUB_EMULATOR_HOST"));
     String id = Publishing.publish(p, t, data, Map.of(), emu);
     out.println(id);
+    return 0;
+  }
+
+  private boolean viaTopic(Optional<String> emulatorHost) {
+    if (via == null) {
+      return emulatorHost.isPresent();
+    }
+    return switch (via) {
+      case "topic" -> true;
+      case "endpoint" -> false;
+      default ->
+          throw new IllegalArgumentException("--via must be endpoint or topic, got '" + via + "'");
+    };
+  }
+
+  /** POSTs the command to its endpoint as the caller; prints the message id and the principal. */
+  private int send(Map<String, String> env, String data, PrintWriter out) {
+    String variable = breakGlass() ? "FAILOVER_BREAK_GLASS_ENDPOINT" : "FAILOVER_COMMAND_ENDPOINT";
+    String url = endpoint != null ? endpoint : env.getOrDefault(variable, "");
+    if (url.isBlank()) {
+      throw new IllegalArgumentException(
+          "no "
+              + (breakGlass() ? "break-glass" : "command")
+              + " endpoint: set "
+              + variable
+              + " (terraform output -raw "
+              + (breakGlass() ? "break_glass_endpoint_url" : "command_endpoint_url")
+              + ") or give --endpoint URL; --via topic publishes straight to the commands topic,"
+              + " recorded as unverified");
+    }
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--endpoint: '" + url + "' is not a URL");
+    }
+    boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+    if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
+      throw new IllegalArgumentException(
+          "--endpoint must be an https:// URL (the endpoint's Cloud Run URL), got '" + url + "'");
+    }
+    String audience = uri.getScheme() + "://" + uri.getAuthority();
+    String token = tokens.forAudience(audience, env);
+    java.net.http.HttpResponse<String> response;
+    try {
+      response =
+          java.net.http.HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(20))
+              .build()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(uri)
+                      .timeout(Duration.ofSeconds(60))
+                      .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + token)
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(data))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "could not reach " + url + " (" + e.getMessage() + "); nothing was sent", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending to " + url, e);
+    }
+    EndpointAnswer answer = EndpointAnswer.of(response.statusCode(), response.body());
+    if (response.statusCode() != 202) {
+      throw new IllegalArgumentException(answer.refusal(url, breakGlass()));
+    }
+    out.println(answer.messageId());
+    out.println("sent as " + answer.principal() + " (verified by the endpoint)");
     return 0;
   }
 

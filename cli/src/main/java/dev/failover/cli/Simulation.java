@@ -189,11 +189,22 @@ final class Simulation {
               c.breakGlass(),
               c.issuedAt().map(o -> scenario.start().plus(o)).orElse(now),
               c.target());
+      // as operators send them: through the command endpoint (break-glass through its own),
+      // which authenticated the scenario's operator
+      Map<String, String> verified =
+          Map.of(
+              OperatorCommands.PRINCIPAL_ATTRIBUTE,
+              c.actor(),
+              OperatorCommands.DOOR_ATTRIBUTE,
+              (c.breakGlass()
+                      ? OperatorCommands.Door.BREAK_GLASS_ENDPOINT
+                      : OperatorCommands.Door.ENDPOINT)
+                  .wire());
       return List.of(
           new Delivery(
-              Intake.Stream.COMMANDS,
+              Intake.Stream.VERIFIED_COMMANDS,
               id,
-              PubsubMessage.envelope(id, now, Map.of(), data, SUBSCRIPTION)));
+              PubsubMessage.envelope(id, now, verified, data, SUBSCRIPTION)));
     }
     throw new IllegalStateException("unknown step " + s);
   }

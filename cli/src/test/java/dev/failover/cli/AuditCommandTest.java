@@ -79,6 +79,46 @@ class AuditCommandTest {
   }
 
   @Test
+  void commandRecords_showWhoSentThem_verifiedOrNot() throws Exception {
+    Cli.Run r =
+        Cli.run(
+            Map.of(),
+            "audit",
+            manual.toString(),
+            "--principal",
+            "alice@example.com",
+            "--kind",
+            "change");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(1, rows(r), r.out());
+    String row = r.out().lines().skip(1).findFirst().orElseThrow();
+    assertTrue(r.out().lines().findFirst().orElseThrow().contains(" SENT BY "), r.out());
+    assertTrue(row.contains(" alice@example.com "), row);
+    // the same command published straight to the topic: a claim, marked as such
+    Path unverified = dir.resolve("unverified.ndjson");
+    Files.writeString(
+        unverified,
+        Files.readString(manual, StandardCharsets.UTF_8)
+            .replace(
+                ",\"principal\":\"alice@example.com\",\"verified\":true", ",\"verified\":false"),
+        StandardCharsets.UTF_8);
+    Cli.Run claim =
+        Cli.run(
+            Map.of(),
+            "audit",
+            unverified.toString(),
+            "--actor",
+            "alice@example.com",
+            "--kind",
+            "change");
+    assertTrue(claim.out().contains(" alice@example.com (unverified) "), claim.out());
+    assertEquals(
+        0,
+        rows(
+            Cli.run(Map.of(), "audit", unverified.toString(), "--principal", "alice@example.com")));
+  }
+
+  @Test
   void jsonOutput_isTheMatchingLines() throws Exception {
     Cli.Run r = Cli.run(Map.of(), "audit", outage.toString(), "--kind", "hold", "--output", "json");
     assertEquals(1, r.out().lines().count());

@@ -29,6 +29,7 @@ final class Cli {
               c.base = env;
             } else if (o instanceof PublishCommand p) {
               p.clock = clock;
+              p.tokens = IdentityToken.variableOnly();
             } else if (o instanceof StatusCommand s) {
               s.clock = clock;
             } else if (o instanceof PlanCommand p) {

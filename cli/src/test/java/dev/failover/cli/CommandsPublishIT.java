@@ -95,9 +95,7 @@ class CommandsPublishIT {
         List.of(
             new String[] {"drain", "europe-west1", "--reason", "db maintenance", "--ttl", "2h"},
             new String[] {"restore", "europe-west1", "--reason", "done"},
-            new String[] {
-              "pin-serve", "us-central1", "--reason", "keep it in", "--ttl", "30m", "--break-glass"
-            },
+            new String[] {"pin-serve", "us-central1", "--reason", "keep it in", "--ttl", "30m"},
             new String[] {"unpin", "us-central1", "--reason", "incident over"});
     List<String> expected = new ArrayList<>();
     for (String[] c : commands) {

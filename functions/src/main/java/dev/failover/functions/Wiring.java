@@ -48,6 +48,9 @@ public final class Wiring {
   }
 
   private static volatile Composition current;
+  private static final java.util.Map<
+          dev.failover.gcp.intake.OperatorCommands.Door, dev.failover.gcp.intake.CommandEndpoint>
+      endpoints = new java.util.concurrent.ConcurrentHashMap<>();
   private static final AtomicBoolean warming = new AtomicBoolean();
 
   private Wiring() {}
@@ -105,23 +108,69 @@ public final class Wiring {
   }
 
   /**
+   * The command endpoint behind {@code door}, built once per instance from the environment: the
+   * topology (to check commands), the audit sink and the verified-commands topic. It needs neither
+   * memory nor the load balancer.
+   */
+  static dev.failover.gcp.intake.CommandEndpoint endpoint(
+      dev.failover.gcp.intake.OperatorCommands.Door door) {
+    return endpoints.computeIfAbsent(
+        door,
+        d -> {
+          Env env = Env.from(System.getenv());
+          return dev.failover.gcp.config.Assembly.commandEndpoint(
+              d,
+              env,
+              Components.verifiedCommands(System.getenv()),
+              auditSink(env),
+              Clock.systemUTC());
+        });
+  }
+
+  /** Builds the endpoint as the instance starts, when it is configured; errors wait for a call. */
+  static void warmEndpoint(dev.failover.gcp.intake.OperatorCommands.Door door) {
+    if (endpoints.containsKey(door) || System.getenv("FAILOVER_VERIFIED_COMMANDS_TOPIC") == null) {
+      return;
+    }
+    try {
+      endpoint(door);
+    } catch (RuntimeException e) {
+      // the first request builds again and reports the problem
+    }
+  }
+
+  /** Replaces the endpoint behind a door (tests); null forgets it. */
+  public static void installEndpoint(
+      dev.failover.gcp.intake.OperatorCommands.Door door,
+      dev.failover.gcp.intake.CommandEndpoint endpoint) {
+    if (endpoint == null) {
+      endpoints.remove(door);
+    } else {
+      endpoints.put(door, endpoint);
+    }
+  }
+
+  /**
    * Replaces the instance's handlers (tests, local runs with other adapters); null forgets them.
    */
   public static synchronized void install(Composition replacement) {
     current = replacement;
   }
 
-  static Composition fromEnvironment(Env env) {
-    AuditSink audit;
+  /** FAILOVER_AUDIT: an NDJSON file ({@code file:PATH}), else Cloud Logging lines on stdout. */
+  private static AuditSink auditSink(Env env) {
     if (env.audit().startsWith("file:")) {
       try {
-        audit = new NdjsonFileAuditSink(Path.of(env.audit().substring("file:".length())), true);
+        return new NdjsonFileAuditSink(Path.of(env.audit().substring("file:".length())), true);
       } catch (IOException e) {
         throw new UncheckedIOException("FAILOVER_AUDIT: cannot open " + env.audit(), e);
       }
-    } else {
-      audit = new CloudLoggingAuditSink(System.out);
     }
+    return new CloudLoggingAuditSink(System.out);
+  }
+
+  static Composition fromEnvironment(Env env) {
+    AuditSink audit = auditSink(env);
     Components opened =
         Components.open(
             env, Clock.systemUTC(), System.getenv(), message -> System.err.println(message));

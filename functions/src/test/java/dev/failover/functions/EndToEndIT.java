@@ -87,6 +87,8 @@ class EndToEndIT {
           "cloud-builds",
           "commands",
           "failover-commands",
+          "verified",
+          "failover-commands-verified",
           "tick",
           "failover-ticks");
   static final Map<String, Class<?>> TARGETS =
@@ -97,8 +99,25 @@ class EndToEndIT {
           BuildsFunction.class,
           "commands",
           CommandsFunction.class,
+          "verified",
+          VerifiedCommandsFunction.class,
           "tick",
           TickFunction.class);
+
+  /**
+   * The two command endpoints, served over HTTP; the test plays Cloud Run's part in front of them
+   * (it hands on the caller's token with the signature replaced, as Cloud Run does once its IAM
+   * check passed).
+   */
+  static final Map<String, Class<?>> ENDPOINTS =
+      Map.of(
+          "endpoint",
+          CommandEndpointFunction.class,
+          "break-glass",
+          BreakGlassEndpointFunction.class);
+
+  /** Where the endpoints publish: the emulator's verified-commands topic. */
+  static dev.failover.gcp.intake.CommandEndpoint.Outlet verifiedOutlet;
 
   static final String EVENTS_TOPIC = "failover-events";
   static Emulator pubsub;
@@ -176,6 +195,24 @@ class EndToEndIT {
       invokers.add(inv);
       ports.put(t.getKey(), port);
     }
+    for (Map.Entry<String, Class<?>> t : ENDPOINTS.entrySet()) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Invoker inv =
+          new Invoker(port, t.getValue().getName(), "http", EndToEndIT.class.getClassLoader());
+      inv.startTestServer();
+      invokers.add(inv);
+      ports.put(t.getKey(), port);
+    }
+    verifiedOutlet =
+        Components.verifiedCommands(
+            Map.of(
+                "FAILOVER_VERIFIED_COMMANDS_TOPIC",
+                "projects/" + PROJECT + "/topics/" + TOPICS.get("verified"),
+                "PUBSUB_EMULATOR_HOST",
+                pubsub.hostPort()));
     bridge = Executors.newFixedThreadPool(TOPICS.size() + 1);
     for (String stream : TOPICS.keySet()) {
       bridge.submit(() -> deliverLoop(stream));
@@ -362,6 +399,37 @@ class EndToEndIT {
     audit = new RecordingAuditSink();
     Wiring.install(
         Wiring.Composition.of(runtime, runtime.intake(e, audit, Clock.systemUTC(), Pause.NONE)));
+    for (OperatorCommands.Door door :
+        List.of(OperatorCommands.Door.ENDPOINT, OperatorCommands.Door.BREAK_GLASS_ENDPOINT)) {
+      Wiring.installEndpoint(
+          door,
+          dev.failover.gcp.config.Assembly.commandEndpoint(
+              door, e, verifiedOutlet, audit, Clock.systemUTC()));
+    }
+  }
+
+  /**
+   * POSTs a command to an endpoint as Cloud Run hands it on after its IAM check: the caller's ID
+   * token with the signature replaced by SIGNATURE_REMOVED_BY_GOOGLE.
+   */
+  static HttpResponse<String> post(String endpoint, String email, String command) throws Exception {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String token =
+        b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes())
+            + "."
+            + b64.encodeToString(
+                ("{\"iss\":\"https://accounts.google.com\",\"email\":\""
+                        + email
+                        + "\",\"email_verified\":true,\"sub\":\"1\"}")
+                    .getBytes())
+            + ".SIGNATURE_REMOVED_BY_GOOGLE";
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(endpoint) + "/"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(command))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @AfterEach
@@ -678,6 +746,75 @@ class EndToEndIT {
     await(
         "europe-west1 back after the pin expired", Duration.ofSeconds(100), () -> level(EU) == 100);
     assertTrue(audit.records().stream().anyMatch(r -> r.kind() == AuditRecord.Kind.EXPIRED));
+    assertEquals(List.of(0, 10, 25, 50, 100), history(EU));
+    assertAudited();
+  }
+
+  @Test
+  void commandsThroughTheEndpoints_carryTheVerifiedPrincipal_breakGlassOnlyThroughItsOwn()
+      throws Exception {
+    String glass =
+        OperatorCommands.encode(
+            ControllerEvent.CommandEvent.Action.DRAIN,
+            EU,
+            "e2e break glass",
+            "whoever I claim to be",
+            Optional.of(Duration.ofMinutes(5)),
+            true,
+            Instant.now(),
+            Optional.empty());
+    HttpResponse<String> forbidden = post("endpoint", "carol@example.com", glass);
+    assertEquals(403, forbidden.statusCode(), forbidden.body());
+    publish("commands", glass, Map.of("failover_principal", "ceo@example.com"));
+    await(
+        "the break-glass command published straight to the topic rejected",
+        Duration.ofSeconds(30),
+        () ->
+            audit.records().stream()
+                .anyMatch(
+                    r ->
+                        r.kind() == AuditRecord.Kind.REJECTED
+                            && r.trigger().principal().isEmpty()
+                            && r.message().startsWith("break_glass is accepted only")));
+    assertEquals(100, level(EU), "neither refused command changed anything");
+
+    HttpResponse<String> accepted = post("break-glass", "dana@example.com", glass);
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    assertTrue(accepted.body().contains("\"principal\":\"dana@example.com\""), accepted.body());
+    await(
+        "europe-west1 drained by the break-glass command",
+        Duration.ofSeconds(30),
+        () -> level(EU) == 0);
+    // the fake shows the write as soon as it accepts it; the function records it just after
+    await(
+        "the break-glass change recorded",
+        Duration.ofSeconds(10),
+        () ->
+            audit.records().stream()
+                .anyMatch(r -> r.kind() == AuditRecord.Kind.CHANGE && r.trigger().isCommand()));
+    AuditRecord change =
+        audit.records().stream()
+            .filter(r -> r.kind() == AuditRecord.Kind.CHANGE && r.trigger().isCommand())
+            .findFirst()
+            .orElseThrow();
+    assertEquals(Optional.of("dana@example.com"), change.trigger().principal());
+    assertEquals(Optional.of("whoever I claim to be"), change.trigger().actor());
+
+    HttpResponse<String> restored =
+        post(
+            "endpoint",
+            "carol@example.com",
+            OperatorCommands.encode(
+                ControllerEvent.CommandEvent.Action.RESTORE,
+                EU,
+                "e2e done",
+                "carol",
+                Optional.empty(),
+                false,
+                Instant.now(),
+                Optional.empty()));
+    assertEquals(202, restored.statusCode(), restored.body());
+    await("europe-west1 back through the ramp", Duration.ofSeconds(60), () -> level(EU) == 100);
     assertEquals(List.of(0, 10, 25, 50, 100), history(EU));
     assertAudited();
   }

@@ -143,7 +143,8 @@ public final class Controller {
   /** Audits input that was refused or ignored before reaching memory. */
   public AuditRecord inputRecord(
       Kind kind, Trigger trigger, Instant now, Instant received, String message) {
-    return audited(records(trigger, now, received).input(kind, message));
+    return new InputRefusals(settings.topology(), settings.version(), audit, clock)
+        .record(kind, trigger, now, received, message);
   }
 
   /**

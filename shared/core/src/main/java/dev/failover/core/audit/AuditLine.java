@@ -55,6 +55,10 @@ public final class AuditLine {
     trigger.opt("build_id", r.trigger().buildId());
     trigger.opt("actor", r.trigger().actor());
     trigger.opt("incident_started_at", r.trigger().incidentStartedAt().map(AuditLine::timestamp));
+    trigger.opt("principal", r.trigger().principal());
+    if (r.trigger().isCommand()) {
+      trigger.raw("verified", Boolean.toString(r.trigger().principal().isPresent()));
+    }
     o.raw("trigger", trigger.close());
 
     Obj lb = new Obj();

@@ -184,7 +184,14 @@ public record AuditRecord(
     }
   }
 
-  /** What caused a record; the optional parts are present when they apply. */
+  /**
+   * What caused a record; the optional parts are present when they apply.
+   *
+   * @param actor an operator command's {@code requested_by}: what the sender wrote, a claim
+   * @param principal the identity the platform authenticated for an operator command that came
+   *     through the command endpoint (IAM checked the caller's token); empty for a command
+   *     published straight to the commands topic, whose sender nothing verifies
+   */
   public record Trigger(
       String type,
       String eventId,
@@ -192,7 +199,8 @@ public record AuditRecord(
       Optional<String> policy,
       Optional<String> buildId,
       Optional<String> actor,
-      Optional<java.time.Instant> incidentStartedAt) {
+      Optional<java.time.Instant> incidentStartedAt,
+      Optional<String> principal) {
     public Trigger {
       Objects.requireNonNull(type);
       Objects.requireNonNull(eventId);
@@ -201,6 +209,7 @@ public record AuditRecord(
       Objects.requireNonNull(buildId);
       Objects.requireNonNull(actor);
       Objects.requireNonNull(incidentStartedAt);
+      Objects.requireNonNull(principal);
     }
 
     public Trigger(
@@ -210,11 +219,23 @@ public record AuditRecord(
         Optional<String> policy,
         Optional<String> buildId,
         Optional<String> actor) {
-      this(type, eventId, incidentId, policy, buildId, actor, Optional.empty());
+      this(type, eventId, incidentId, policy, buildId, actor, Optional.empty(), Optional.empty());
     }
 
     public Trigger withIncidentStartedAt(java.time.Instant t) {
-      return new Trigger(type, eventId, incidentId, policy, buildId, actor, Optional.of(t));
+      return new Trigger(
+          type, eventId, incidentId, policy, buildId, actor, Optional.of(t), principal);
+    }
+
+    /** The same trigger with the principal the command endpoint authenticated. */
+    public Trigger withPrincipal(String p) {
+      return new Trigger(
+          type, eventId, incidentId, policy, buildId, actor, incidentStartedAt, Optional.of(p));
+    }
+
+    /** An operator command: the only trigger that has a sender to verify. */
+    public boolean isCommand() {
+      return "command".equals(type);
     }
 
     public static Trigger of(String type, String eventId) {

@@ -42,7 +42,11 @@ public final class Text {
     return false;
   }
 
-  static String requireText(String value, String field, int maxLength) {
+  /**
+   * {@code value}, when it is non-blank text of at most {@code maxLength} without control
+   * characters.
+   */
+  public static String requireText(String value, String field, int maxLength) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " is required and must not be blank");
     }

@@ -1,6 +1,7 @@
 package dev.failover.core.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.failover.core.audit.AuditRecord.Kind;
@@ -57,7 +58,8 @@ class AuditLineTest {
                     Optional.of("5xx"),
                     Optional.of("b-1"),
                     Optional.of("ann"),
-                    Optional.of(Instant.parse("2026-11-01T12:00:00Z"))),
+                    Optional.of(Instant.parse("2026-11-01T12:00:00Z")),
+                    Optional.of("ann@example.com")),
                 new AuditRecord.LoadBalancerRef(
                     "p",
                     "URL_MAP_WEIGHTS",
@@ -92,7 +94,8 @@ class AuditLineTest {
         "{\"schema_version\":1,\"record_id\":\"id-1\",\"ts\":\"2026-11-01 12:03:00.000000 UTC\","
             + "\"kind\":\"verified\",\"trigger\":{\"type\":\"command\",\"event_id\":\"7\","
             + "\"incident_id\":\"0.abc\",\"policy\":\"5xx\",\"build_id\":\"b-1\",\"actor\":\"ann\","
-            + "\"incident_started_at\":\"2026-11-01 12:00:00.000000 UTC\"},"
+            + "\"incident_started_at\":\"2026-11-01 12:00:00.000000 UTC\","
+            + "\"principal\":\"ann@example.com\",\"verified\":true},"
             + "\"load_balancer\":{\"project\":\"p\",\"mode\":\"URL_MAP_WEIGHTS\",\"resource\":\"um\","
             + "\"fingerprint_before\":\"f1\",\"fingerprint_after\":\"f2\",\"operation\":\"op\"},"
             + "\"regions\":[{\"region\":\"us-central1\",\"before\":\"100\",\"after\":\"50\","
@@ -106,6 +109,40 @@ class AuditLineTest {
             + "\"severity\":\"INFO\"}",
         AuditLine.encode(r, java.util.Map.of("severity", "\"INFO\"")));
     assertEquals(List.of(), AuditSchema.shipped().violations(AuditLine.encode(r)));
+  }
+
+  @Test
+  void encode_aCommandNobodyVerified_saysSo_andOtherTriggersSayNothingAboutIt() {
+    AuditRecord unverified =
+        new AuditRecord(
+            "id-2",
+            Instant.parse("2026-11-01T12:03:00Z"),
+            Kind.REJECTED,
+            new AuditRecord.Trigger(
+                "command",
+                "8",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("mallory")),
+            new AuditRecord.LoadBalancerRef(
+                "p", "URL_MAP_WEIGHTS", "um", Optional.empty(), Optional.empty(), Optional.empty()),
+            List.of(),
+            Optional.empty(),
+            false,
+            Outcome.SKIPPED,
+            Optional.of("bad"),
+            0,
+            "0.1.0",
+            "bad");
+    String line = AuditLine.encode(unverified);
+    assertTrue(
+        line.contains(
+            "\"trigger\":{\"type\":\"command\",\"event_id\":\"8\",\"actor\":\"mallory\","
+                + "\"verified\":false}"),
+        line);
+    assertEquals(List.of(), AuditSchema.shipped().violations(line));
+    assertFalse(AuditLine.encode(change("m", Optional.empty())).contains("verified"));
   }
 
   @Test

@@ -102,6 +102,10 @@ public final class ChangeNotifications implements AuditSink {
     o.addProperty("trigger_type", r.trigger().type());
     o.addProperty("event_id", r.trigger().eventId());
     r.trigger().actor().ifPresent(v -> o.addProperty("actor", v));
+    r.trigger().principal().ifPresent(v -> o.addProperty("principal", v));
+    if (r.trigger().isCommand()) {
+      o.addProperty("verified", r.trigger().principal().isPresent());
+    }
     r.trigger().incidentId().ifPresent(v -> o.addProperty("incident_id", v));
     JsonArray regions = new JsonArray();
     for (AuditRecord.RegionChange c : r.regions()) {

@@ -20,6 +20,24 @@ public final class Assembly {
 
   private Assembly() {}
 
+  /**
+   * The command endpoint behind one door: checks commands with the parser the commands function
+   * runs, publishes them through {@code outlet}, audits refusals to {@code audit}.
+   */
+  public static dev.failover.gcp.intake.CommandEndpoint commandEndpoint(
+      dev.failover.gcp.intake.OperatorCommands.Door door,
+      Env env,
+      dev.failover.gcp.intake.CommandEndpoint.Outlet outlet,
+      AuditSink audit,
+      Clock clock) {
+    return new dev.failover.gcp.intake.CommandEndpoint(
+        door,
+        new OperatorCommands(env.topology()),
+        outlet,
+        new dev.failover.core.app.InputRefusals(env.topology(), VERSION, audit, clock),
+        clock);
+  }
+
   public static Intake intake(
       Env env,
       StateStore store,

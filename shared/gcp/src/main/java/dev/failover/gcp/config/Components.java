@@ -116,6 +116,32 @@ public final class Components implements AutoCloseable {
         closeables);
   }
 
+  /**
+   * Where the command endpoints publish: the topic FAILOVER_VERIFIED_COMMANDS_TOPIC names ({@code
+   * projects/P/topics/T}; only the endpoints' service account may publish there), through a
+   * publisher kept for the instance's life ({@code PUBSUB_EMULATOR_HOST} honoured).
+   *
+   * @throws Env.InvalidEnvironmentException when the variable is missing or malformed
+   */
+  public static dev.failover.gcp.intake.CommandEndpoint.Outlet verifiedCommands(
+      Map<String, String> environment) {
+    String topic = environment.getOrDefault("FAILOVER_VERIFIED_COMMANDS_TOPIC", "");
+    if (!topic.matches(
+        "projects/[a-z][-a-z0-9.:]{4,61}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~+%]{2,254}")) {
+      throw new Env.InvalidEnvironmentException(
+          "FAILOVER_VERIFIED_COMMANDS_TOPIC must name the verified-commands topic as"
+              + " projects/PROJECT/topics/TOPIC, got '"
+              + dev.failover.core.domain.Text.printable(topic)
+              + "'");
+    }
+    TopicPublisher p =
+        new TopicPublisher(
+            topic,
+            Optional.ofNullable(environment.get("PUBSUB_EMULATOR_HOST")),
+            Duration.ofSeconds(10));
+    return p::send;
+  }
+
   /** Where change notifications go (FAILOVER_EVENTS), in any adapter mode. */
   private static Optional<ChangeNotifications.Publisher> events(
       Env env, Map<String, String> environment, List<AutoCloseable> closeables) {

@@ -80,6 +80,7 @@ public record Env(
           "FAILOVER_HEALTH_FILE",
           "FAILOVER_AUDIT",
           "FAILOVER_EVENTS",
+          "FAILOVER_VERIFIED_COMMANDS_TOPIC",
           "K_SERVICE",
           "FIRESTORE_EMULATOR_HOST");
 

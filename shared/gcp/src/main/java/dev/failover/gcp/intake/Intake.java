@@ -35,6 +35,8 @@ public final class Intake {
     ALERTS,
     BUILDS,
     COMMANDS,
+    /** Commands the command endpoints published, with the principal they authenticated. */
+    VERIFIED_COMMANDS,
     TICK;
 
     public String wire() {
@@ -114,6 +116,7 @@ public final class Intake {
       case ALERTS -> event(stream, alerts.parse(m), m, now);
       case BUILDS -> event(stream, builds.parse(m), m, now);
       case COMMANDS -> event(stream, commands.parse(m, now), m, now);
+      case VERIFIED_COMMANDS -> event(stream, commands.parseVerified(m, now), m, now);
     };
   }
 
@@ -204,7 +207,7 @@ public final class Intake {
     return switch (s) {
       case ALERTS -> "alert";
       case BUILDS -> "build";
-      case COMMANDS -> "command";
+      case COMMANDS, VERIFIED_COMMANDS -> "command";
       case TICK -> "tick";
     };
   }

@@ -42,9 +42,52 @@ import java.util.Optional;
  * from wanting it out, for the rare case a person knows better than the signal (an alert policy
  * deleted while its incident was open, a build whose last status was lost); the region then comes
  * back through the restore hold and ramp like after any close.
+ *
+ * <p>Commands come through one of three doors ({@link Door}): published straight to the commands
+ * topic, where nothing tells the controller who sent them ({@code requested_by} is a claim, the
+ * audit record says {@code verified: false}); or through the command endpoint or the break-glass
+ * endpoint, which publish to a topic only their service account may publish to, with the principal
+ * Cloud Run authenticated in the message's attributes ({@value #PRINCIPAL_ATTRIBUTE}, {@value
+ * #DOOR_ATTRIBUTE}). {@code break_glass} is accepted only through the break-glass endpoint, and
+ * that endpoint takes nothing else.
  */
 public final class OperatorCommands {
   public static final String SCHEMA = "failover.command/v1";
+
+  /** The attribute the endpoints set to the principal Cloud Run authenticated. */
+  public static final String PRINCIPAL_ATTRIBUTE = "failover_principal";
+
+  /** The attribute the endpoints set to their door's wire name. */
+  public static final String DOOR_ATTRIBUTE = "failover_endpoint";
+
+  /** Where a command came in. */
+  public enum Door {
+    /** Published straight to the commands topic: the sender is not verified. */
+    TOPIC("topic"),
+    /** The command endpoint: the operators group, authenticated by Cloud Run. */
+    ENDPOINT("commands"),
+    /** The break-glass endpoint: a smaller group, authenticated by Cloud Run; break-glass only. */
+    BREAK_GLASS_ENDPOINT("break-glass");
+
+    private final String wire;
+
+    Door(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+
+    /** The endpoint a verified message names; the topic is never named in an attribute. */
+    static Optional<Door> endpoint(String wire) {
+      return ENDPOINT.wire.equals(wire)
+          ? Optional.of(ENDPOINT)
+          : BREAK_GLASS_ENDPOINT.wire.equals(wire)
+              ? Optional.of(BREAK_GLASS_ENDPOINT)
+              : Optional.empty();
+    }
+  }
 
   /** Commands issued further ahead than this (clock skew) are refused. */
   static final Duration MAX_FUTURE = Duration.ofMinutes(5);
@@ -114,9 +157,49 @@ public final class OperatorCommands {
     }
   }
 
-  /** Parses a command message; {@code now} bounds {@code issued_at}. */
+  /**
+   * Parses a command published straight to the commands topic; {@code now} bounds {@code
+   * issued_at}.
+   */
   public Inbound parse(PubsubMessage m, Instant now) {
+    return parse(m, now, Door.TOPIC, Optional.empty());
+  }
+
+  /**
+   * Parses a command an endpoint published to the verified-commands topic (only the endpoints'
+   * service account may publish there): the attributes name the endpoint and the principal.
+   */
+  public Inbound parseVerified(PubsubMessage m, Instant now) {
     Trigger bare = Trigger.of("command", m.messageId());
+    String doorText = m.attributes().getOrDefault(DOOR_ATTRIBUTE, "");
+    Optional<Door> door = Door.endpoint(doorText);
+    if (door.isEmpty()) {
+      return new Inbound.Rejected(
+          "attribute "
+              + DOOR_ATTRIBUTE
+              + " must be commands or break-glass, got '"
+              + Text.printable(doorText)
+              + "'",
+          bare);
+    }
+    String principal = m.attributes().getOrDefault(PRINCIPAL_ATTRIBUTE, "");
+    try {
+      Text.requireText(principal, "attribute " + PRINCIPAL_ATTRIBUTE, 256);
+    } catch (IllegalArgumentException e) {
+      return new Inbound.Rejected(e.getMessage(), bare);
+    }
+    return parse(m, now, door.get(), Optional.of(principal));
+  }
+
+  /**
+   * Parses a command that came in through {@code door}, sent by {@code principal} when an endpoint
+   * authenticated one.
+   */
+  public Inbound parse(PubsubMessage m, Instant now, Door door, Optional<String> principal) {
+    Trigger bare =
+        principal
+            .map(Trigger.of("command", m.messageId())::withPrincipal)
+            .orElse(Trigger.of("command", m.messageId()));
     try {
       Strict o = Strict.parse(m.data(), "the command");
       String schema = o.string("schema");
@@ -144,19 +227,42 @@ public final class OperatorCommands {
               Optional.empty(),
               target.filter(t -> action == CommandEvent.Action.FORGET_BUILD).map(Text::printable),
               Optional.of(Text.printable(actor)));
+      if (principal.isPresent()) {
+        trigger = trigger.withPrincipal(principal.get());
+      }
       Instant at = issued.or(m::publishTime).orElse(now);
       if (at.isAfter(now.plus(MAX_FUTURE))) {
         throw new Strict.InvalidJsonException(
             "issued_at " + at + " lies more than 5 minutes in the future; check the clock");
       }
+      CommandEvent command;
       try {
-        return new Inbound.Accepted(
+        command =
             new CommandEvent(
-                m.messageId(), region, action, actor, reason, ttl, breakGlass, at, target),
-            trigger);
+                m.messageId(), region, action, actor, reason, ttl, breakGlass, at, target);
       } catch (IllegalArgumentException e) {
         return new Inbound.Rejected(e.getMessage(), trigger);
       }
+      if (breakGlass && door != Door.BREAK_GLASS_ENDPOINT) {
+        return new Inbound.Rejected(
+            "break_glass is accepted only through the break-glass endpoint, which knows who"
+                + " calls it (failoverctl "
+                + action.wire()
+                + " --break-glass, with FAILOVER_BREAK_GLASS_ENDPOINT set); this command came"
+                + (door == Door.TOPIC
+                    ? " straight to the commands topic"
+                    : " to the command endpoint"),
+            trigger);
+      }
+      if (!breakGlass && door == Door.BREAK_GLASS_ENDPOINT) {
+        return new Inbound.Rejected(
+            "the break-glass endpoint takes only drain and pin-serve with break_glass true;"
+                + " send "
+                + action.wire()
+                + " to the command endpoint",
+            trigger);
+      }
+      return new Inbound.Accepted(command, trigger);
     } catch (IllegalArgumentException e) {
       return new Inbound.Rejected(e.getMessage(), bare);
     }

@@ -1,6 +1,7 @@
 package dev.failover.gcp.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.failover.core.audit.AuditRecord;
@@ -82,6 +83,49 @@ class ChangeNotificationsTest {
             + "\"before\":\"100\",\"after\":\"0\",\"action\":\"drain\"}],"
             + "\"summary\":\"wrote asia-east1=100 us-central1=0\"}",
         sent.get(0).data());
+  }
+
+  @Test
+  void aChangeACommandCaused_saysWhoSentIt_andWhetherTheEndpointVerifiedIt() {
+    AuditRecord base = record(Kind.CHANGE, Outcome.APPLIED, Optional.empty());
+    AuditRecord.Trigger claim =
+        new AuditRecord.Trigger(
+            "command",
+            "m-18",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("bob"));
+    String unverified = ChangeNotifications.encode(withTrigger(base, claim));
+    assertTrue(
+        unverified.contains(
+            "\"trigger_type\":\"command\",\"event_id\":\"m-18\",\"actor\":\"bob\",\"verified\":false,"),
+        unverified);
+    String verified =
+        ChangeNotifications.encode(withTrigger(base, claim.withPrincipal("bob@example.com")));
+    assertTrue(
+        verified.contains("\"actor\":\"bob\",\"principal\":\"bob@example.com\",\"verified\":true,"),
+        verified);
+    assertFalse(ChangeNotifications.encode(base).contains("verified"), "alerts have no sender");
+  }
+
+  static AuditRecord withTrigger(AuditRecord r, AuditRecord.Trigger t) {
+    return new AuditRecord(
+        r.recordId(),
+        r.ts(),
+        r.kind(),
+        t,
+        r.loadBalancer(),
+        r.regions(),
+        r.rule(),
+        r.dryRun(),
+        r.outcome(),
+        r.error(),
+        r.latencyMs(),
+        r.controllerVersion(),
+        r.message(),
+        r.propagationSeconds(),
+        r.traffic());
   }
 
   @Test

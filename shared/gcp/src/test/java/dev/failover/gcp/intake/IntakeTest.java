@@ -227,6 +227,93 @@ class IntakeTest {
     }
 
     @Test
+    void commandThroughTheEndpoint_recordsThePrincipalBesideTheClaim_asVerified() {
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.VERIFIED_COMMANDS,
+              golden("commands/drain.json"),
+              Map.of("failover_principal", "carol@example.com", "failover_endpoint", "commands"));
+      assertEquals("changed", o.status());
+      AuditRecord change =
+          audit.records().stream()
+              .filter(r -> r.kind() == AuditRecord.Kind.CHANGE)
+              .findFirst()
+              .orElseThrow();
+      assertEquals(Optional.of("alice@example.com"), change.trigger().actor());
+      assertEquals(Optional.of("carol@example.com"), change.trigger().principal());
+      assertTrue(
+          dev.failover.core.audit.AuditLine.encode(change)
+              .contains(
+                  "\"actor\":\"alice@example.com\",\"principal\":\"carol@example.com\","
+                      + "\"verified\":true}"));
+    }
+
+    @Test
+    void commandStraightToTheTopic_isRecordedUnverified() {
+      deliver(Intake.Stream.COMMANDS, golden("commands/drain.json"), Map.of());
+      AuditRecord change =
+          audit.records().stream()
+              .filter(r -> r.kind() == AuditRecord.Kind.CHANGE)
+              .findFirst()
+              .orElseThrow();
+      assertEquals(Optional.empty(), change.trigger().principal());
+      assertTrue(dev.failover.core.audit.AuditLine.encode(change).contains("\"verified\":false}"));
+    }
+
+    @Test
+    void commandStraightToTheTopic_claimingAPrincipalInItsAttributes_isStillUnverified() {
+      deliver(
+          Intake.Stream.COMMANDS,
+          golden("commands/drain.json"),
+          Map.of("failover_principal", "ceo@example.com", "failover_endpoint", "break-glass"));
+      assertTrue(audit.records().stream().allMatch(r -> r.trigger().principal().isEmpty()));
+    }
+
+    @Test
+    void breakGlass_straightToTheTopic_isRejected_andChangesNothing() {
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.COMMANDS,
+              command(",\"action\":\"drain\",\"ttl\":\"PT1H\",\"break_glass\":true"),
+              Map.of());
+      assertEquals("rejected", o.status());
+      assertEquals(
+          "break_glass is accepted only through the break-glass endpoint, which knows who calls it"
+              + " (failoverctl drain --break-glass, with FAILOVER_BREAK_GLASS_ENDPOINT set); this"
+              + " command came straight to the commands topic",
+          o.summary());
+      assertEquals(Optional.empty(), store.load().region(US).pin());
+      Intake.Outcome glass =
+          deliver(
+              Intake.Stream.VERIFIED_COMMANDS,
+              command(",\"action\":\"drain\",\"ttl\":\"PT1H\",\"break_glass\":true"),
+              Map.of("failover_principal", "dana@example.com", "failover_endpoint", "break-glass"));
+      assertEquals("changed", glass.status());
+      assertTrue(store.load().region(US).pin().orElseThrow().breakGlass());
+    }
+
+    @Test
+    void aVerifiedCommandWithoutItsAttributes_isRejected() {
+      Intake.Outcome noDoor =
+          deliver(
+              Intake.Stream.VERIFIED_COMMANDS,
+              golden("commands/drain.json"),
+              Map.of("failover_principal", "carol@example.com"));
+      assertEquals("rejected", noDoor.status());
+      assertEquals(
+          "attribute failover_endpoint must be commands or break-glass, got ''", noDoor.summary());
+      Intake.Outcome noPrincipal =
+          deliver(
+              Intake.Stream.VERIFIED_COMMANDS,
+              golden("commands/drain.json"),
+              Map.of("failover_endpoint", "commands"));
+      assertEquals("rejected", noPrincipal.status());
+      assertEquals(
+          "attribute failover_principal is required and must not be blank", noPrincipal.summary());
+      assertEquals(Optional.empty(), store.load().region(EU).pin());
+    }
+
+    @Test
     void commandForgetIncident_closesTheIncident_theRegionComesBackThroughTheRestoreHold() {
       deliver(Intake.Stream.ALERTS, golden("monitoring/cloud-run-5xx-open.json"), Map.of());
       assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
