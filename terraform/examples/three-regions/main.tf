@@ -29,6 +29,8 @@ module "controller" {
   run_urls        = module.front.run_urls
   function_zip    = var.function_zip
   operators_group = var.operators_group
+  # the smaller group who may break glass (its own endpoint); empty: nobody can
+  break_glass_group = var.break_glass_group
   # where the alerts on the controller itself go (a page, dead letters, failing functions, no tick)
   notification_channels = var.notification_channels
   # true only where the project has no cloud-builds topic yet (gcloud pubsub topics describe cloud-builds)

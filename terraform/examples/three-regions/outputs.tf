@@ -8,8 +8,18 @@ output "url_map" {
   value       = module.front.url_map
 }
 
+output "command_endpoint_url" {
+  description = "export FAILOVER_COMMAND_ENDPOINT=$(terraform output -raw command_endpoint_url)"
+  value       = module.controller.command_endpoint_url
+}
+
+output "break_glass_endpoint_url" {
+  description = "export FAILOVER_BREAK_GLASS_ENDPOINT=$(terraform output -raw break_glass_endpoint_url)"
+  value       = module.controller.break_glass_endpoint_url
+}
+
 output "commands_topic" {
-  description = "For failoverctl --topic."
+  description = "For failoverctl --via topic --topic (direct_command_publishers only; recorded unverified)."
   value       = module.controller.commands_topic
 }
 

@@ -14,8 +14,14 @@ variable "domains" {
 }
 
 variable "operators_group" {
-  description = "IAM member allowed to publish failover commands, e.g. group:sre@example.com."
+  description = "IAM member allowed to send failover commands through the command endpoint, e.g. group:sre@example.com."
   type        = string
+}
+
+variable "break_glass_group" {
+  description = "IAM member allowed to break glass through its own endpoint, e.g. group:sre-leads@example.com; empty for nobody."
+  type        = string
+  default     = ""
 }
 
 variable "controller_region" {

@@ -25,6 +25,8 @@ locals {
     FAILOVER_MAX_EVENT_AGE            = "PT1H"
     FAILOVER_AUDIT                    = "stdout"
     FAILOVER_EVENTS                   = google_pubsub_topic.events.id
+    # where the command endpoints publish (read by the endpoints only)
+    FAILOVER_VERIFIED_COMMANDS_TOPIC = google_pubsub_topic.verified_commands.id
   }
 
   functions = {
@@ -39,6 +41,11 @@ locals {
     commands = {
       entry_point = "dev.failover.functions.CommandsFunction"
       topic       = google_pubsub_topic.commands.id
+    }
+    # commands the endpoints published, with the principal Cloud Run authenticated
+    verified = {
+      entry_point = "dev.failover.functions.VerifiedCommandsFunction"
+      topic       = google_pubsub_topic.verified_commands.id
     }
     tick = {
       entry_point = "dev.failover.functions.TickFunction"

@@ -8,10 +8,15 @@
 
 locals {
   # the controller's own lines: the functions' Cloud Run services in the controller's region
+  # the Cloud Run services of the controller's functions and of the command endpoints
+  controller_services = concat(
+    [for k, _ in local.functions : "${var.name_prefix}-${k}"],
+    [for k, _ in local.endpoints : "${var.name_prefix}-${k}-endpoint"],
+  )
   function_lines = join(" AND ", [
     "resource.type=\"cloud_run_revision\"",
     "resource.labels.location=\"${var.region}\"",
-    "resource.labels.service_name=(${join(" OR ", [for k, _ in local.functions : "\"${var.name_prefix}-${k}\""])})",
+    "resource.labels.service_name=(${join(" OR ", [for n in local.controller_services : "\"${n}\""])})",
   ])
   user_metric = "logging.googleapis.com/user"
 }

@@ -3,6 +3,7 @@ output "topics" {
   value = {
     alerts       = google_pubsub_topic.alerts.id
     commands     = google_pubsub_topic.commands.id
+    verified     = google_pubsub_topic.verified_commands.id
     ticks        = google_pubsub_topic.ticks.id
     events       = google_pubsub_topic.events.id
     dead_letter  = google_pubsub_topic.dead_letter.id
@@ -10,8 +11,18 @@ output "topics" {
   }
 }
 
+output "command_endpoint_url" {
+  description = "The command endpoint, for FAILOVER_COMMAND_ENDPOINT: failoverctl sends commands here as the caller, whose principal the audit records show."
+  value       = google_cloudfunctions2_function.endpoint["command"].service_config[0].uri
+}
+
+output "break_glass_endpoint_url" {
+  description = "The break-glass endpoint, for FAILOVER_BREAK_GLASS_ENDPOINT (null without break_glass_group)."
+  value       = var.break_glass_group == "" ? null : google_cloudfunctions2_function.endpoint["break-glass"].service_config[0].uri
+}
+
 output "commands_topic" {
-  description = "Name of the commands topic, for failoverctl --topic."
+  description = "Name of the commands topic, for failoverctl --via topic (members of direct_command_publishers only; recorded unverified)."
   value       = google_pubsub_topic.commands.name
 }
 
@@ -27,7 +38,7 @@ output "audit_dataset" {
 
 output "functions" {
   description = "Function names by role."
-  value       = { for k, f in google_cloudfunctions2_function.fn : k => f.name }
+  value       = merge({ for k, f in google_cloudfunctions2_function.fn : k => f.name }, { for k, f in google_cloudfunctions2_function.endpoint : "${k}-endpoint" => f.name })
 }
 
 output "load_balancer" {

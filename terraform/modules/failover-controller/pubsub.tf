@@ -53,12 +53,16 @@ resource "google_pubsub_topic_iam_member" "monitoring_publishes_alerts" {
   depends_on = [google_monitoring_notification_channel.alerts]
 }
 
-# only the operators group may publish commands
-resource "google_pubsub_topic_iam_member" "operators_publish_commands" {
+# Publishing straight to the commands topic is for the members direct_command_publishers names
+# (default: nobody). Their commands are recorded as unverified (requested_by is only a claim) and
+# cannot break glass; operators and pipelines send through the command endpoint (endpoints.tf).
+resource "google_pubsub_topic_iam_member" "direct_command_publishers" {
+  for_each = toset(var.direct_command_publishers)
+
   project = var.project
   topic   = google_pubsub_topic.commands.name
   role    = "roles/pubsub.publisher"
-  member  = var.operators_group
+  member  = each.value
 }
 
 # Pub/Sub's service agent (service-N@gcp-sa-pubsub, "Pub/Sub service agent" in the IAM docs) forwards

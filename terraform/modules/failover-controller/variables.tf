@@ -117,11 +117,41 @@ variable "function_zip" {
 }
 
 variable "operators_group" {
-  description = "Who may publish operator commands (drain, restore, pin-serve, unpin), e.g. group:sre@example.com."
+  description = "Who may send operator commands (drain, restore, pin-serve, unpin, drill, forget) through the command endpoint, e.g. group:sre@example.com: roles/run.invoker on it."
   type        = string
   validation {
     condition     = can(regex("^(group|user|serviceAccount):", var.operators_group))
     error_message = "operators_group must be an IAM member such as group:sre@example.com."
+  }
+}
+
+variable "command_endpoint_invokers" {
+  description = "Others who may call the command endpoint besides operators_group, e.g. the service accounts of deploy pipelines (serviceAccount:deployer@P.iam.gserviceaccount.com). Their commands are recorded with their verified principal."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for m in var.command_endpoint_invokers : can(regex("^(group|user|serviceAccount):[^ ]+@[^ ]+$", m))])
+    error_message = "command_endpoint_invokers must be IAM members such as serviceAccount:deployer@my-project.iam.gserviceaccount.com."
+  }
+}
+
+variable "break_glass_group" {
+  description = "The smaller group who may break glass (drain or pin-serve overriding the safety rules) through the break-glass endpoint, e.g. group:sre-leads@example.com. Empty: no break-glass endpoint, and nobody can break glass."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.break_glass_group == "" || can(regex("^(group|user|serviceAccount):[^ ]+@[^ ]+$", var.break_glass_group))
+    error_message = "break_glass_group must be empty or an IAM member such as group:sre-leads@example.com."
+  }
+}
+
+variable "direct_command_publishers" {
+  description = "Members who may publish straight to the commands topic (roles/pubsub.publisher on it), e.g. an old pipeline not yet moved to the endpoint. Default: nobody. Their commands are recorded as unverified (requested_by is only what they wrote) and break_glass from them is refused."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for m in var.direct_command_publishers : can(regex("^(group|user|serviceAccount):[^ ]+@[^ ]+$", m))])
+    error_message = "direct_command_publishers must be IAM members such as serviceAccount:legacy-deployer@my-project.iam.gserviceaccount.com."
   }
 }
 

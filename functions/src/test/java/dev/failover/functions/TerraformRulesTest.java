@@ -130,7 +130,8 @@ class TerraformRulesTest {
       throws Exception {
     List<Block> all = resources();
     List<Block> functions = ofType(all, "google_cloudfunctions2_function");
-    assertEquals(1, functions.size(), "the four functions are one for_each resource");
+    assertEquals(
+        2, functions.size(), "the controller's functions and the command endpoints: two for_each");
     for (Block f : functions) {
       String build = body(f.body(), f.body().indexOf("{", f.body().indexOf("build_config")));
       Matcher sa =
@@ -179,6 +180,86 @@ class TerraformRulesTest {
         ofType(all, "google_cloud_run_v2_service_iam_member").stream()
             .noneMatch(b -> b.body().contains("allUsers")),
         "no allUsers binding: domain-restricted sharing refuses it");
+  }
+
+  /**
+   * The command endpoints (issue 17): the verified-commands topic has exactly one publisher, the
+   * endpoints' account, which holds nothing else; each endpoint is invoked only by the group named
+   * for it; nothing is granted to allUsers or allAuthenticatedUsers and IAM is never disabled on
+   * them; the commands topic is published to only by the members the variable names.
+   */
+  @Test
+  void theVerifiedCommandsTopic_isPublishedOnlyByTheEndpoints_andTheEndpointsOnlyByTheirGroups()
+      throws Exception {
+    List<Block> all = resources();
+    List<Block> grants =
+        all.stream()
+            .filter(b -> b.type().endsWith("_iam_member") || b.type().endsWith("_iam_binding"))
+            .toList();
+    List<String> onVerified =
+        grants.stream()
+            .filter(b -> b.body().contains("google_pubsub_topic.verified_commands."))
+            .map(b -> b.address() + " " + member(b))
+            .toList();
+    assertEquals(
+        List.of(
+            "google_pubsub_topic_iam_member.endpoint_publishes_verified"
+                + " serviceAccount:${google_service_account.endpoint.email}"),
+        onVerified);
+    List<String> endpointAccountGrants =
+        grants.stream()
+            .filter(b -> b.body().contains("google_service_account.endpoint.email"))
+            .map(Block::address)
+            .toList();
+    assertEquals(
+        List.of("google_pubsub_topic_iam_member.endpoint_publishes_verified"),
+        endpointAccountGrants,
+        "the endpoints' account may publish verified commands and nothing else");
+    List<String> onEndpoints =
+        grants.stream()
+            .filter(b -> b.body().contains("google_cloudfunctions2_function.endpoint["))
+            .map(b -> b.address() + " " + member(b) + " " + role(b))
+            .toList();
+    assertEquals(
+        List.of(
+            "google_cloud_run_v2_service_iam_member.endpoint_invokers each.value.member"
+                + " roles/run.invoker"),
+        onEndpoints);
+    String endpoints = Files.readString(ROOT.resolve("modules/failover-controller/endpoints.tf"));
+    assertTrue(
+        endpoints.contains(
+            "invokers    = concat([var.operators_group], var.command_endpoint_invokers)"),
+        "the command endpoint: the operators group and the pipelines named");
+    assertTrue(
+        endpoints.contains("invokers    = [var.break_glass_group]"),
+        "the break-glass endpoint: its own group alone");
+    for (Block b : grants) {
+      assertTrue(
+          !b.body().contains("allUsers") && !b.body().contains("allAuthenticatedUsers"),
+          b.address() + " grants to everyone");
+    }
+    for (Block f : ofType(all, "google_cloudfunctions2_function")) {
+      assertTrue(
+          !Pattern.compile("(?m)^\\s*invoker_iam_disabled\\s*=").matcher(f.body()).find(),
+          f.address() + " sets invoker_iam_disabled");
+    }
+    List<String> onCommands =
+        grants.stream()
+            .filter(b -> b.body().contains("google_pubsub_topic.commands."))
+            .map(b -> b.address() + " " + member(b))
+            .toList();
+    assertEquals(
+        List.of("google_pubsub_topic_iam_member.direct_command_publishers each.value"), onCommands);
+  }
+
+  private static String member(Block b) {
+    Matcher m = Pattern.compile("member\\s*=\\s*\"?([^\"\\n]+)\"?").matcher(b.body());
+    return m.find() ? m.group(1).strip() : "";
+  }
+
+  private static String role(Block b) {
+    Matcher m = Pattern.compile("role\\s*=\\s*\"([^\"]+)\"").matcher(b.body());
+    return m.find() ? m.group(1) : "";
   }
 
   /** Metric types Google publishes that the Terraform reads, each from Google's metrics list. */

@@ -82,6 +82,16 @@ class TerraformWiringTest {
       assertTrue(
           com.google.cloud.functions.CloudEventsFunction.class.isAssignableFrom(c), c.getName());
     }
-    assertEquals(4, n);
+    assertEquals(5, n, "alerts, builds, commands, verified commands, tick");
+    Matcher e =
+        Pattern.compile("entry_point = \"([a-zA-Z.]+)\"")
+            .matcher(Files.readString(MODULE.resolve("endpoints.tf")));
+    Set<String> endpoints = new TreeSet<>();
+    while (e.find()) {
+      Class<?> c = Class.forName(e.group(1));
+      assertTrue(com.google.cloud.functions.HttpFunction.class.isAssignableFrom(c), c.getName());
+      endpoints.add(c.getSimpleName());
+    }
+    assertEquals(Set.of("BreakGlassEndpointFunction", "CommandEndpointFunction"), endpoints);
   }
 }
