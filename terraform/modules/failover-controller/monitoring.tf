@@ -12,6 +12,15 @@ resource "google_monitoring_notification_channel" "alerts" {
 resource "google_monitoring_uptime_check_config" "region" {
   for_each = var.run_urls
 
+  lifecycle {
+    # an uptime check for a region the controller does not steer would be read by nobody, and a typo
+    # in a region name would leave the real region without the only health a drained region has
+    precondition {
+      condition     = contains([for r in var.topology.regions : r.region], each.key)
+      error_message = "run_urls names ${each.key}, which is not a region of the topology."
+    }
+  }
+
   project      = var.project
   display_name = "${var.service_name} ${each.key}"
   timeout      = "10s"

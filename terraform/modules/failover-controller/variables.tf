@@ -71,18 +71,31 @@ variable "policy" {
 variable "service_name" {
   description = "Cloud Run service name in the metrics and in Cloud Build's _SERVICE substitution."
   type        = string
+  validation {
+    # Cloud Run service names: lowercase letters, digits and hyphens, starting with a letter, at most 49
+    condition     = can(regex("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$", var.service_name))
+    error_message = "service_name must be a Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, at most 49 characters."
+  }
 }
 
 variable "run_urls" {
   description = "Per region, the URL that reaches that region's service directly (the uptime checks probe it). Empty: no uptime checks, and a drained region can only be restored by hand."
   type        = map(string)
   default     = {}
+  validation {
+    condition     = alltrue([for u in values(var.run_urls) : can(regex("^https://[a-z0-9.-]+(/.*)?$", u))])
+    error_message = "run_urls must map each region to an https:// URL of its service, e.g. https://app-abc123-uc.a.run.app (the uptime checks probe it over TLS)."
+  }
 }
 
 variable "health_path" {
   description = "Path the uptime checks request."
   type        = string
   default     = "/"
+  validation {
+    condition     = startswith(var.health_path, "/") && !can(regex("[[:space:]]", var.health_path))
+    error_message = "health_path must be a path starting with /, without spaces, e.g. /healthz."
+  }
 }
 
 variable "alert_5xx_ratio" {
@@ -99,6 +112,10 @@ variable "alert_p95_ms" {
   description = "A region whose p95 latency stays above this many milliseconds for alert_window opens an incident; 0 for no latency policy."
   type        = number
   default     = 2000
+  validation {
+    condition     = var.alert_p95_ms >= 0
+    error_message = "alert_p95_ms must be 0 (no latency policy) or a positive number of milliseconds."
+  }
 }
 
 variable "alert_window" {
@@ -114,6 +131,11 @@ variable "alert_window" {
 variable "function_zip" {
   description = "Path of the functions' source archive (functions/package.sh writes functions/target/function-source.zip)."
   type        = string
+  validation {
+    # a missing archive would fail only when the bucket object is uploaded, half-way through an apply
+    condition     = fileexists(var.function_zip)
+    error_message = "function_zip names no file: run functions/package.sh first (it writes functions/target/function-source.zip)."
+  }
 }
 
 variable "operators_group" {
@@ -165,24 +187,41 @@ variable "firestore_database" {
   description = "Firestore database (Native mode) that holds the controller's memory."
   type        = string
   default     = "failover"
+  validation {
+    # Firestore database ids: 4 to 63 lowercase letters, digits and hyphens, starting with a letter
+    condition     = can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_database))
+    error_message = "firestore_database must be 4 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
 }
 
 variable "firestore_location" {
   description = "Firestore location, e.g. nam5 or eur3 (multi-region) or a region."
   type        = string
   default     = "nam5"
+  validation {
+    condition     = can(regex("^[a-z]+[0-9]*(-[a-z]+[0-9]+)?$", var.firestore_location))
+    error_message = "firestore_location must be a Firestore location such as nam5, eur3 or us-east1."
+  }
 }
 
 variable "bigquery_location" {
   description = "Location of the audit dataset."
   type        = string
   default     = "US"
+  validation {
+    condition     = can(regex("^(US|EU|us|eu|[a-z]+-[a-z]+[0-9]+)$", var.bigquery_location))
+    error_message = "bigquery_location must be US, EU or a region such as europe-west1."
+  }
 }
 
 variable "audit_schema" {
   description = "Path of the audit table's schema (the repository's schema/audit_record.bigquery.json)."
   type        = string
   default     = ""
+  validation {
+    condition     = var.audit_schema == "" || fileexists(var.audit_schema)
+    error_message = "audit_schema names no file; leave it empty for the repository's schema/audit_record.bigquery.json."
+  }
 }
 
 variable "deletion_protection" {

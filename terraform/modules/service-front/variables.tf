@@ -19,6 +19,11 @@ variable "name" {
 variable "image" {
   description = "Container image deployed to Cloud Run in every region."
   type        = string
+  validation {
+    # an image reference with a tag or a digest; a bare name would deploy whatever :latest is then
+    condition     = can(regex("^[a-z0-9.-]+(:[0-9]+)?/[^ ]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$", var.image))
+    error_message = "image must be a full image reference with a tag or digest, e.g. us-docker.pkg.dev/my-project/app/app:1.0.0."
+  }
 }
 
 variable "mode" {
