@@ -15,6 +15,8 @@ locals {
     FAILOVER_TOPOLOGY             = module.topology.json
     FAILOVER_POLICY               = jsonencode({ for k, v in var.policy : k => v if v != null })
     FAILOVER_BUILD_SERVICE        = var.service_name
+    FAILOVER_BUILD_SERVICE_KEY    = join(",", var.build_service_substitutions)
+    FAILOVER_BUILD_REGION_KEY     = join(",", var.build_region_substitutions)
     FAILOVER_HEALTH_SERVICE       = var.service_name
     FAILOVER_UPTIME_CHECKS        = jsonencode({ for r, c in google_monitoring_uptime_check_config.region : r => c.uptime_check_id })
     FAILOVER_HEALTH_MAX_5XX_RATIO = tostring(var.alert_5xx_ratio)

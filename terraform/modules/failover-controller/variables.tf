@@ -52,6 +52,7 @@ variable "policy" {
     flap_window          = optional(string)
     max_restore_hold     = optional(string)
     drain_on_deploy      = optional(bool)
+    deploy_timeout       = optional(string)
     drift                = optional(string)
     drift_pin_ttl        = optional(string)
     verify_below_rps     = optional(number)
@@ -75,6 +76,26 @@ variable "service_name" {
     # Cloud Run service names: lowercase letters, digits and hyphens, starting with a letter, at most 49
     condition     = can(regex("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$", var.service_name))
     error_message = "service_name must be a Cloud Run service name: lowercase letters, digits and hyphens, starting with a letter, at most 49 characters."
+  }
+}
+
+variable "build_service_substitutions" {
+  description = "Cloud Build substitutions that may name the service a build deploys, tried in order: ours (_SERVICE) and those of the triggers Cloud Run's console makes (_SERVICE_NAME)."
+  type        = list(string)
+  default     = ["_SERVICE", "_SERVICE_NAME"]
+  validation {
+    condition     = length(var.build_service_substitutions) > 0 && alltrue([for k in var.build_service_substitutions : can(regex("^_[A-Z0-9_]+$", k))])
+    error_message = "build_service_substitutions must be user substitutions such as _SERVICE (underscore, capitals)."
+  }
+}
+
+variable "build_region_substitutions" {
+  description = "Cloud Build substitutions that may name the region a build deploys to, tried in order: ours (_REGION) and the Cloud Run console's (_DEPLOY_REGION). Tags region-<name> and a deploy step's --region count too."
+  type        = list(string)
+  default     = ["_REGION", "_DEPLOY_REGION"]
+  validation {
+    condition     = length(var.build_region_substitutions) > 0 && alltrue([for k in var.build_region_substitutions : can(regex("^_[A-Z0-9_]+$", k))])
+    error_message = "build_region_substitutions must be user substitutions such as _REGION (underscore, capitals)."
   }
 }
 

@@ -172,7 +172,9 @@ final class HtmlReport {
       } else if (kind.equals("page")) {
         marker = "page";
       } else if (Set.of("alert", "build", "command").contains(type)
+          && !Set.of("ignored", "rejected").contains(kind)
           && marked.add(type + "/" + AuditFile.str(trigger, "event_id"))) {
+        // deliveries that acted; the ones that changed nothing stay in the table
         marker = type;
       }
       if (marker == null) {

@@ -38,7 +38,7 @@ class AuditCommandTest {
     Cli.Run r = Cli.run(Map.of(), "audit", outage.toString(), "--kind", "change");
     assertEquals(0, r.exit(), r.err());
     assertEquals(5, rows(r));
-    assertTrue(r.out().endsWith("5 of 11 records" + System.lineSeparator()), r.out());
+    assertTrue(r.out().endsWith("5 of 12 records" + System.lineSeparator()), r.out());
   }
 
   @Test

@@ -179,7 +179,7 @@ class SimulationTest {
         levels(outcome, US));
     // the open, as late, could only make things worse: dropped
     assertEquals(List.of("+00:00 100"), levels(outcome, Region.of("europe-west1")));
-    // the failed build drains asia-east1; once forgotten it returns after the 5-minute hold
+    // the deploy drains asia-east1 (drain_on_deploy); once forgotten it returns after the hold
     assertEquals(
         List.of("+00:00 100", "+105:00 0", "+110:00 10", "+112:00 25", "+114:00 50", "+116:00 100"),
         levels(outcome, Region.of("asia-east1")));
@@ -195,8 +195,8 @@ class SimulationTest {
         List.of(
             "ignored - published at 2026-11-01T12:30:00Z, more than maxEventAge (PT1H) ago;"
                 + " dropped",
-            "expired operator_forget build b-1 (FAILURE) forgotten in asia-east1 by"
-                + " operator@example.com: the old revision kept serving"),
+            "expired operator_forget build b-1 (WORKING) forgotten in asia-east1 by"
+                + " operator@example.com: the deploy is stuck; the old revision serves"),
         audited);
   }
 
@@ -212,6 +212,7 @@ class SimulationTest {
         outcome.records().stream()
             .filter(r -> r.kind() == dev.failover.core.audit.AuditRecord.Kind.IGNORED)
             .map(dev.failover.core.audit.AuditRecord::message)
+            .filter(m -> m.startsWith("stale: "))
             .toList();
     assertEquals(2, stale.size(), stale.toString());
     assertTrue(stale.get(0).contains("is older than the restore of europe-west1"), stale.get(0));

@@ -39,15 +39,31 @@ final class AuditRecords extends RecordMaker {
    * rejected}).
    */
   AuditRecord input(Kind kind, String message) {
+    return input(kind, message, Optional.empty());
+  }
+
+  /** The same, with the rule that names the case (a test notification). */
+  AuditRecord input(Kind kind, String message, Optional<String> rule) {
     return skipped(
         AuditRecord.recordId(ctx.trigger().eventId(), kind, "input"),
         kind,
         ctx.trigger(),
         ref(Optional.empty(), Optional.empty()),
         List.of(),
-        Optional.empty(),
+        rule,
         kind == Kind.REJECTED ? Optional.of(message) : Optional.empty(),
         message);
+  }
+
+  /**
+   * What a delivery came to when nothing else recorded it ({@code ignored}): the event changed
+   * nothing the load balancer shows. Its id is the event's (a build that deploys several regions is
+   * one event per region) and its own step, so that a redelivery's {@code duplicate} record does
+   * not share it.
+   */
+  AuditRecord unchanged(String eventId, Optional<String> rule, String message) {
+    return note(
+        AuditRecord.recordId(eventId, Kind.IGNORED, "outcome"), Kind.IGNORED, rule, message);
   }
 
   /** A pin that ran out ({@code expired}). */
@@ -67,6 +83,32 @@ final class AuditRecords extends RecordMaker {
             + " (command "
             + pin.commandId()
             + ")");
+  }
+
+  /**
+   * A deploy that kept its region out past its deadline ({@code expired}, rule {@code
+   * deploy_timeout}): the build no longer wants the region out; it comes back through health.
+   */
+  AuditRecord deployTimedOut(
+      Region region, dev.failover.core.domain.BuildState build, dev.failover.core.domain.Policy p) {
+    return note(
+        AuditRecord.recordId(build.buildId(), Kind.EXPIRED, "deploy/" + region.name()),
+        Kind.EXPIRED,
+        Optional.of("deploy_timeout"),
+        "build "
+            + build.buildId()
+            + " still deploying to "
+            + region
+            + " at its deadline "
+            + build.deployDeadline(p.deployTimeout())
+            + " ("
+            + (p.deployTimeout().isPresent()
+                ? "policy deploy_timeout " + p.deployTimeout().get()
+                : build.timeout().isPresent()
+                    ? "the build's timeout " + build.timeout().get()
+                    : "default " + dev.failover.core.domain.BuildState.DEFAULT_DEPLOY_TIMEOUT)
+            + "); no longer wanted out for it: the region comes back once healthy, through the"
+            + " restore hold and the ramp");
   }
 
   /** An incident closed because its close was lost ({@code expired}, rule stale_incident). */

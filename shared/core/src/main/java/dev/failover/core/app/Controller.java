@@ -55,6 +55,9 @@ public final class Controller {
     this(settings, store, loadBalancer, healthSource, audit, clock, pause, TrafficSource.NONE);
   }
 
+  /** Records written on this thread by this controller: one delivery runs on one thread. */
+  private final ThreadLocal<long[]> written = ThreadLocal.withInitial(() -> new long[1]);
+
   public Controller(
       ControllerSettings settings,
       StateStore store,
@@ -67,16 +70,71 @@ public final class Controller {
     this.settings = settings;
     this.store = store;
     this.loadBalancer = loadBalancer;
-    this.audit = audit;
+    // counts what this thread wrote, so that a delivery nothing else recorded gets its record
+    AuditSink counted =
+        record -> {
+          written.get()[0]++;
+          audit.write(record);
+        };
+    this.audit = counted;
     this.clock = clock;
     this.reconciler =
-        new Reconciler(settings, store, loadBalancer, healthSource, audit, clock, pause, traffic);
+        new Reconciler(settings, store, loadBalancer, healthSource, counted, clock, pause, traffic);
     this.quiet = new QuietChange(reconciler);
   }
 
-  /** Records {@code event} (idempotent per event id) and reconciles. */
+  /**
+   * Records {@code event} (idempotent per event id) and reconciles. Every call leaves at least one
+   * audit record: when nothing else was written (the event changed nothing the load balancer
+   * shows), an {@code ignored} record says what was done with it.
+   */
   public Result handle(ControllerEvent event, Trigger trigger, Instant now) {
     AuditRecords make = records(trigger, now, clock.instant());
+    long before = written.get()[0];
+    Result r = recordAndReconcile(event, now, make);
+    if (written.get()[0] != before) {
+      return r;
+    }
+    return new Result(r.recorded(), r.plan(), r.wrote(), List.of(audited(outcome(event, r, make))));
+  }
+
+  /**
+   * The record of a delivery nothing else recorded: a failed build left serving (rule {@code
+   * build_failed}), or an event recorded (or recognised as known) that changed nothing.
+   */
+  private static AuditRecord outcome(ControllerEvent event, Result r, AuditRecords make) {
+    String lb =
+        r.plan()
+            .map(p -> "the load balancer stays " + p.target().display())
+            .orElse("nothing to reconcile");
+    String what =
+        r.recorded()
+            .map(
+                x ->
+                    (x.effect() == ControllerMemory.Effect.CHANGED ? "recorded" : "nothing new")
+                        + ": "
+                        + x.detail())
+            .orElse("not recorded");
+    if (event instanceof ControllerEvent.BuildEvent b
+        && b.status().failed()
+        && r.recorded().map(x -> x.effect() == ControllerMemory.Effect.CHANGED).orElse(false)) {
+      return make.unchanged(
+          event.eventId(),
+          Optional.of("build_failed"),
+          "build "
+              + b.buildId()
+              + " ended "
+              + b.status()
+              + " in "
+              + b.region()
+              + ": a failed deploy leaves the previous revision serving, so the region is not"
+              + " drained for it; "
+              + lb);
+    }
+    return make.unchanged(event.eventId(), Optional.empty(), what + "; " + lb);
+  }
+
+  private Result recordAndReconcile(ControllerEvent event, Instant now, AuditRecords make) {
     if (settings.topology().find(event.region()).isEmpty()) {
       throw new IllegalArgumentException("region " + event.region() + " is not in the topology");
     }
@@ -143,8 +201,19 @@ public final class Controller {
   /** Audits input that was refused or ignored before reaching memory. */
   public AuditRecord inputRecord(
       Kind kind, Trigger trigger, Instant now, Instant received, String message) {
+    return inputRecord(kind, trigger, now, received, message, Optional.empty());
+  }
+
+  /** The same, with the rule that names the case. */
+  public AuditRecord inputRecord(
+      Kind kind,
+      Trigger trigger,
+      Instant now,
+      Instant received,
+      String message,
+      Optional<String> rule) {
     return new InputRefusals(settings.topology(), settings.version(), audit, clock)
-        .record(kind, trigger, now, received, message);
+        .record(kind, trigger, now, received, message, rule);
   }
 
   /**

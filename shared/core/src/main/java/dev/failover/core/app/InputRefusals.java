@@ -39,6 +39,19 @@ public final class InputRefusals {
    */
   public AuditRecord record(
       Kind kind, Trigger trigger, Instant now, Instant received, String message) {
+    return record(kind, trigger, now, received, message, java.util.Optional.empty());
+  }
+
+  /**
+   * The same, with the rule that names the case (a test notification: {@code test_notification}).
+   */
+  public AuditRecord record(
+      Kind kind,
+      Trigger trigger,
+      Instant now,
+      Instant received,
+      String message,
+      java.util.Optional<String> rule) {
     if (kind != Kind.REJECTED && kind != Kind.IGNORED) {
       throw new IllegalArgumentException("input is refused as rejected or ignored, not " + kind);
     }
@@ -50,7 +63,7 @@ public final class InputRefusals {
                     trigger,
                     now,
                     () -> Math.max(0, Duration.between(received, clock.instant()).toMillis())))
-            .input(kind, message);
+            .input(kind, message, rule);
     audit.write(r);
     return r;
   }

@@ -52,7 +52,7 @@ final class QuietChange {
     if (predicted.effect() != ControllerMemory.Effect.CHANGED || !quiet(before)) {
       return Optional.empty();
     }
-    ControllerMemory next = Reconciler.pruning(now).apply(predicted.memory());
+    ControllerMemory next = reconciler.pruning(now).apply(predicted.memory());
     try {
       LoadBalancer.Observed observed = lb.read();
       return Optional.of(new Reconciler.Reading(before, observed, reconciler.healthFor(next, now)));
@@ -77,8 +77,8 @@ final class QuietChange {
       return alone;
     }
     Instant now = make.now();
-    ControllerMemory.Pruned pruned = stored.prune(now, Reconciler.INCIDENT_RETENTION);
-    Basis basis = new Basis(pruned.memory(), Reconciler.pruning(now));
+    ControllerMemory.Pruned pruned = reconciler.prune(stored, now);
+    Basis basis = new Basis(pruned.memory(), reconciler.pruning(now));
     LoadBalancer.Observed observed = read.observed();
     boolean needsHealth = reconciler.readsHealth(basis.memory(), now);
     if (reconciler.driftSuspected(basis.memory(), observed)
@@ -97,6 +97,9 @@ final class QuietChange {
         Reconciler.notices(basis, plan, stale.notices(), observed, Optional.empty(), make);
     List<AuditRecord> records = new ArrayList<>();
     pruned.expiredPins().forEach((r, pin) -> records.add(make.expired(r, pin)));
+    pruned
+        .expiredBuilds()
+        .forEach((r, b) -> records.add(make.deployTimedOut(r, b, reconciler.policy())));
     records.addAll(stale.records());
     records.addAll(n.records());
     ControllerMemory next = reconciler.remembered(basis, plan, Optional.empty(), n).apply(stored);

@@ -88,8 +88,11 @@ final class Reconciler {
     Instant now = make.now();
     List<AuditRecord> records = new ArrayList<>();
     UnaryOperator<ControllerMemory> prune = pruning(now);
-    ControllerMemory.Pruned pruned = store.load().prune(now, INCIDENT_RETENTION);
+    ControllerMemory.Pruned pruned = prune(store.load(), now);
     pruned.expiredPins().forEach((r, pin) -> records.add(audited(make.expired(r, pin))));
+    pruned
+        .expiredBuilds()
+        .forEach((r, b) -> records.add(audited(make.deployTimedOut(r, b, settings.policy()))));
     ControllerMemory stored = pruned.memory();
     // what was read ahead serves the first attempt unless a write began or landed since
     Optional<Reading> current =
@@ -139,9 +142,21 @@ final class Reconciler {
     }
   }
 
-  /** The edit every reconcile starts with: expired pins and long-closed incidents dropped. */
-  static UnaryOperator<ControllerMemory> pruning(Instant now) {
-    return m -> m.prune(now, INCIDENT_RETENTION).memory();
+  /**
+   * The edit every reconcile starts with: expired pins and long-closed incidents dropped, deploys
+   * past their deadline ended.
+   */
+  UnaryOperator<ControllerMemory> pruning(Instant now) {
+    return m -> m.prune(now, INCIDENT_RETENTION, settings.policy()).memory();
+  }
+
+  /** {@code memory} pruned at {@code now} under the policy. */
+  ControllerMemory.Pruned prune(ControllerMemory memory, Instant now) {
+    return memory.prune(now, INCIDENT_RETENTION, settings.policy());
+  }
+
+  dev.failover.core.domain.Policy policy() {
+    return settings.policy();
   }
 
   /** The time a reconcile starting now may take. */

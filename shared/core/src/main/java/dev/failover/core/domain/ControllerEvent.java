@@ -69,12 +69,31 @@ public sealed interface ControllerEvent
   }
 
   /** A Cloud Build status change for a build that deploys to {@code region}. */
-  record BuildEvent(String eventId, Region region, String buildId, BuildStatus status, Instant at)
+  /**
+   * A status of a build that deploys to {@code region}.
+   *
+   * @param timeout the build's own {@code timeout}, when it gave one
+   * @param sharedDeploy the build deploys other regions too (a pipeline): it is recorded for each,
+   *     and never drains for the deploy
+   */
+  record BuildEvent(
+      String eventId,
+      Region region,
+      String buildId,
+      BuildStatus status,
+      Instant at,
+      java.util.Optional<java.time.Duration> timeout,
+      boolean sharedDeploy)
       implements ControllerEvent {
     public BuildEvent {
       Text.requireText(eventId, "event id", 256);
       Objects.requireNonNull(region, "region");
-      new BuildState(buildId, status, at);
+      new BuildState(buildId, status, at, false, timeout, sharedDeploy, false);
+    }
+
+    public BuildEvent(
+        String eventId, Region region, String buildId, BuildStatus status, Instant at) {
+      this(eventId, region, buildId, status, at, java.util.Optional.empty(), false);
     }
 
     @Override
@@ -82,10 +101,10 @@ public sealed interface ControllerEvent
       return "build";
     }
 
-    /** A successful build; a failed one still drains its region (see the planner). */
+    /** Any ended build: its status can only end a drain for its deploy, never start one. */
     @Override
     public boolean onlyMakesSafer() {
-      return status == BuildStatus.SUCCESS;
+      return status.terminal();
     }
   }
 

@@ -84,12 +84,22 @@ public record ControllerMemory(Situation situation, Bookkeeping books) {
         new ControllerMemory(c.situation(), books.withLedger(ledger)), c.effect(), c.detail());
   }
 
-  /** The memory after {@link Situation#prune}, and the pins that expired. */
-  public record Pruned(ControllerMemory memory, Map<Region, Pin> expiredPins) {}
+  /**
+   * The memory after {@link Situation#prune}, the pins that expired and the builds whose deploy ran
+   * past its deadline.
+   */
+  public record Pruned(
+      ControllerMemory memory,
+      Map<Region, Pin> expiredPins,
+      Map<Region, BuildState> expiredBuilds) {}
 
-  /** Drops expired pins and incidents that closed more than {@code retention} ago. */
-  public Pruned prune(Instant now, Duration retention) {
-    Situation.Pruned p = situation.prune(now, retention);
-    return new Pruned(new ControllerMemory(p.situation(), books), p.expiredPins());
+  /**
+   * Drops expired pins and incidents that closed more than {@code retention} ago, and ends the
+   * deploys that ran past their deadline under {@code policy}.
+   */
+  public Pruned prune(Instant now, Duration retention, Policy policy) {
+    Situation.Pruned p = situation.prune(now, retention, policy);
+    return new Pruned(
+        new ControllerMemory(p.situation(), books), p.expiredPins(), p.expiredBuilds());
   }
 }

@@ -3,6 +3,7 @@ package dev.failover.core.domain;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The knobs of the planner's rules, each with a default (see {@link #defaults()}). The rules are
@@ -18,10 +19,16 @@ import java.util.Objects;
  * @param stepDwell how long each ramp step holds before the next, given a healthy check (2 min)
  * @param flapWindow a drain within this long of the previous restore counts as a flap (1 h)
  * @param maxRestoreHold the cap on the restore hold after flap doubling (1 h)
- * @param drainOnDeploy drain a region while a build deploys to it (false)
+ * @param drainOnDeploy drain a region while a build deploys to it alone (false): at most until the
+ *     deploy's deadline, then audited ({@code expired}, rule {@code deploy_timeout}) and no longer
+ *     wanted out; whatever status the build ends with, the region comes back through the restore
+ *     hold and the ramp. A failed build never drains: a failed Cloud Run deploy leaves the previous
+ *     revision serving
  * @param incidentStaleAfter an open incident older than this, in a region health has said HEALTHY
  *     for the restore hold, no longer wants its region out: its close was probably lost (2 h; must
  *     exceed the alert policies' auto_close, 30 min in the shipped Terraform)
+ * @param deployTimeout how long a deploy may keep its region out (1 min .. 24 h; unset: the build's
+ *     own {@code timeout}, else 30 min)
  */
 public record Policy(
     int minServingRegions,
@@ -33,7 +40,8 @@ public record Policy(
     Duration flapWindow,
     Duration maxRestoreHold,
     boolean drainOnDeploy,
-    Duration incidentStaleAfter) {
+    Duration incidentStaleAfter,
+    Optional<Duration> deployTimeout) {
 
   public Policy {
     if (minServingRegions < 1) {
@@ -60,6 +68,13 @@ public record Policy(
               + ")");
     }
     Objects.requireNonNull(incidentStaleAfter, "incidentStaleAfter");
+    Objects.requireNonNull(deployTimeout, "deployTimeout");
+    if (deployTimeout.isPresent()
+        && (deployTimeout.get().compareTo(Duration.ofMinutes(1)) < 0
+            || deployTimeout.get().compareTo(Duration.ofHours(24)) > 0)) {
+      throw new IllegalArgumentException(
+          "deployTimeout must be between PT1M and PT24H, got " + deployTimeout.get());
+    }
     if (incidentStaleAfter.compareTo(MIN_INCIDENT_STALE_AFTER) <= 0) {
       throw new IllegalArgumentException(
           "incidentStaleAfter must exceed the alert policies' auto_close (PT30M), got "
@@ -77,6 +92,32 @@ public record Policy(
       }
       previous = step;
     }
+  }
+
+  /** A policy whose deploys end by the build's own timeout (else 30 minutes). */
+  public Policy(
+      int minServingRegions,
+      double maxDrainedFraction,
+      double headroom,
+      Duration restoreAfter,
+      List<Integer> rampSteps,
+      Duration stepDwell,
+      Duration flapWindow,
+      Duration maxRestoreHold,
+      boolean drainOnDeploy,
+      Duration incidentStaleAfter) {
+    this(
+        minServingRegions,
+        maxDrainedFraction,
+        headroom,
+        restoreAfter,
+        rampSteps,
+        stepDwell,
+        flapWindow,
+        maxRestoreHold,
+        drainOnDeploy,
+        incidentStaleAfter,
+        Optional.empty());
   }
 
   /** The alert policies' auto_close in the shipped Terraform: an open incident lasts this long. */
@@ -126,7 +167,8 @@ public record Policy(
         flapWindow,
         maxRestoreHold,
         value,
-        incidentStaleAfter);
+        incidentStaleAfter,
+        deployTimeout);
   }
 
   public Policy withMinServingRegions(int value) {
@@ -140,6 +182,22 @@ public record Policy(
         flapWindow,
         maxRestoreHold,
         drainOnDeploy,
-        incidentStaleAfter);
+        incidentStaleAfter,
+        deployTimeout);
+  }
+
+  public Policy withDeployTimeout(Optional<Duration> value) {
+    return new Policy(
+        minServingRegions,
+        maxDrainedFraction,
+        headroom,
+        restoreAfter,
+        rampSteps,
+        stepDwell,
+        flapWindow,
+        maxRestoreHold,
+        drainOnDeploy,
+        incidentStaleAfter,
+        value);
   }
 }

@@ -184,7 +184,9 @@ public record Situation(Map<Region, RegionMemory> regions) {
     }
     return changed(
         e.region(),
-        before.withBuild(new BuildState(e.buildId(), e.status(), e.at())),
+        before.withBuild(
+            new BuildState(
+                e.buildId(), e.status(), e.at(), false, e.timeout(), e.sharedDeploy(), false)),
         "build " + e.buildId() + " " + e.status() + " in " + e.region());
   }
 
@@ -302,17 +304,22 @@ public record Situation(Map<Region, RegionMemory> regions) {
         e.eventId(), kind, e.actor(), e.reason(), e.at(), e.at().plus(ttl), e.breakGlass());
   }
 
-  /** The situation without expired pins and long-closed incidents, and the pins that expired. */
-  public record Pruned(Situation situation, Map<Region, Pin> expiredPins) {}
+  /**
+   * The situation without expired pins and long-closed incidents, the pins that expired, and the
+   * builds whose deploy ran past its deadline (now marked expired).
+   */
+  public record Pruned(
+      Situation situation, Map<Region, Pin> expiredPins, Map<Region, BuildState> expiredBuilds) {}
 
   /**
    * Drops pins that ran out (but keeps an ended drill's pin until the region is serving again, so
    * that the drill's restore is told apart) and incidents that closed more than {@code retention}
    * ago.
    */
-  public Pruned prune(Instant now, Duration retention) {
+  public Pruned prune(Instant now, Duration retention, Policy policy) {
     Map<Region, RegionMemory> next = new HashMap<>();
     Map<Region, Pin> expired = new TreeMap<>();
+    Map<Region, BuildState> expiredBuilds = new TreeMap<>();
     Instant cutoff = now.minus(retention);
     for (Map.Entry<Region, RegionMemory> e : regions.entrySet()) {
       RegionMemory m = e.getValue();
@@ -333,8 +340,20 @@ public record Situation(Map<Region, RegionMemory> regions) {
         expired.put(e.getKey(), pin.get());
         pin = Optional.empty();
       }
-      next.put(e.getKey(), m.withIncidents(kept).withPin(pin));
+      Optional<BuildState> build = m.build();
+      if (build.isPresent()
+          && build.get().status() == BuildStatus.WORKING
+          && policy.drainOnDeploy()
+          && !build.get().forgotten()
+          && !build.get().sharedDeploy()
+          && !build.get().expired()
+          && !now.isBefore(build.get().deployDeadline(policy.deployTimeout()))) {
+        build = Optional.of(build.get().expire());
+        expiredBuilds.put(e.getKey(), build.get());
+      }
+      RegionMemory pruned = m.withIncidents(kept).withPin(pin);
+      next.put(e.getKey(), build.isPresent() ? pruned.withBuild(build.get()) : pruned);
     }
-    return new Pruned(new Situation(next), expired);
+    return new Pruned(new Situation(next), expired, expiredBuilds);
   }
 }

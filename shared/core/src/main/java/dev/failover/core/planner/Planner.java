@@ -25,12 +25,22 @@ import java.util.Optional;
  *
  * <h2>Wanted out</h2>
  *
- * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a failed build
- * (FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED; or WORKING when {@code drainOnDeploy}: a
- * queued build may wait long before it deploys; not once an operator forgot the build), or an open
- * incident (an operator's {@code forget-incident} closes it). An unexpired force-serve pin keeps it
- * in whatever else says. Precedence: manual &gt; build &gt; alert. A region that turns unhealthy
- * during its restore ramp is wanted out again (a relapse).
+ * A region is <em>wanted out</em> while it has an unexpired manual drain pin, a build deploying it
+ * (see below), or an open incident (an operator's {@code forget-incident} closes it). An unexpired
+ * force-serve pin keeps it in whatever else says. Precedence: manual &gt; build &gt; alert. A
+ * region that turns unhealthy during its restore ramp is wanted out again (a relapse).
+ *
+ * <p>Builds: a build wants its region out only while it is WORKING, with {@code drainOnDeploy},
+ * deploying that region alone, until its deadline (its start plus the policy's {@code
+ * deployTimeout}, else the build's own {@code timeout}, else 30 minutes; then audited {@code
+ * expired}, rule {@code deploy_timeout}), and not once an operator forgot it. Whatever status a
+ * build ends with (SUCCESS, FAILURE, INTERNAL_ERROR, TIMEOUT, CANCELLED, EXPIRED), a region drained
+ * for its deploy comes back only through health: the restore hold, then the ramp, never straight to
+ * full. A failed build never drains a serving region: a failed Cloud Run deploy leaves the previous
+ * revision serving, and draining for it would remove healthy capacity (the controller audits it as
+ * {@code ignored}, rule {@code build_failed}). A build that deploys several regions (a pipeline)
+ * never drains for its deploy: its notifications do not say which region it deploys now; pipelines
+ * send drain and restore commands around each region's deploy instead.
  *
  * <h2>Drains and the safety rules</h2>
  *
@@ -261,7 +271,7 @@ public final class Planner {
         Optional<Want> w = verdicts.get(r).out();
         if (w.isPresent() && w.get().source() == Want.Source.DRILL) {
           RegionMemory m = situation.region(r);
-          verdicts.put(r, Verdict.drillOver(m, policy, m.pin().orElseThrow()));
+          verdicts.put(r, Verdict.drillOver(m, policy, m.pin().orElseThrow(), now));
           drillsAborted.add(r);
         }
       }

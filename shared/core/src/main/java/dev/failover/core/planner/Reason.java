@@ -1,6 +1,5 @@
 package dev.failover.core.planner;
 
-import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Region;
@@ -40,17 +39,10 @@ public sealed interface Reason {
     }
   }
 
-  /** A build that ended in failure. */
-  record BuildFailed(String buildId, BuildStatus status) implements Reason {
+  /** A build deploying to the region, with {@code drainOnDeploy}, at most until {@code until}. */
+  record BuildDeploying(String buildId, Instant until) implements Reason {
     public String text() {
-      return "build " + buildId + " ended " + status;
-    }
-  }
-
-  /** A build deploying to the region, with {@code drainOnDeploy}. */
-  record BuildDeploying(String buildId) implements Reason {
-    public String text() {
-      return "build " + buildId + " is deploying";
+      return "build " + buildId + " is deploying (at most until " + until + ")";
     }
   }
 

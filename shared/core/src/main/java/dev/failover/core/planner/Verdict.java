@@ -1,7 +1,6 @@
 package dev.failover.core.planner;
 
 import dev.failover.core.domain.BuildState;
-import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.Incident;
 import dev.failover.core.domain.Pin;
 import dev.failover.core.domain.Policy;
@@ -40,7 +39,7 @@ sealed interface Verdict {
     if (drill.isPresent()) {
       Pin p = drill.get();
       if (!p.activeAt(now)) {
-        return drillOver(m, policy, p);
+        return drillOver(m, policy, p, now);
       }
       Reason reason = new Reason.Drill(p.actor(), p.expiresAt(), p.reason());
       return new WantedOut(
@@ -48,7 +47,7 @@ sealed interface Verdict {
     }
     Optional<Pin> pin = m.pin().filter(p -> p.activeAt(now));
     if (pin.isEmpty()) {
-      return unpinned(m, policy);
+      return unpinned(m, policy, now);
     }
     Pin p = pin.get();
     if (p.kind() == Pin.Kind.SERVE) {
@@ -61,21 +60,24 @@ sealed interface Verdict {
   }
 
   /** After a drill (ended or aborted): restore at once unless something else wants it out. */
-  static Verdict drillOver(RegionMemory m, Policy policy, Pin drill) {
-    Verdict rest = unpinned(m, policy);
+  static Verdict drillOver(RegionMemory m, Policy policy, Pin drill, Instant now) {
+    Verdict rest = unpinned(m, policy, now);
     return rest.out().isPresent() ? rest : new DrillOver(drill);
   }
 
-  /** The verdict from builds and incidents alone. */
-  private static Verdict unpinned(RegionMemory m, Policy policy) {
-    if (m.build().isPresent() && !m.build().get().forgotten()) {
+  /**
+   * The verdict from builds and incidents alone. A build wants its region out only while it deploys
+   * that region alone with {@code drain_on_deploy}, until its deadline ({@link
+   * BuildState#drainsAt}); a failed build never: the previous revision keeps serving.
+   */
+  private static Verdict unpinned(RegionMemory m, Policy policy, Instant now) {
+    if (m.build().isPresent() && m.build().get().drainsAt(now, policy)) {
       BuildState b = m.build().get();
-      if (b.status().failed()) {
-        return wantOut(Want.Source.BUILD, new Reason.BuildFailed(b.buildId(), b.status()), b.at());
-      }
-      if (policy.drainOnDeploy() && b.status() == BuildStatus.WORKING) {
-        return wantOut(Want.Source.BUILD, new Reason.BuildDeploying(b.buildId()), b.at());
-      }
+      Instant deadline = b.deployDeadline(policy.deployTimeout());
+      return new WantedOut(
+          new Want(
+              Want.Source.BUILD, new Reason.BuildDeploying(b.buildId(), deadline), b.at(), false),
+          Optional.of(deadline));
     }
     Optional<Incident> earliest =
         m.incidents().values().stream()

@@ -13,6 +13,7 @@ import dev.failover.core.audit.AuditRecord;
 import dev.failover.core.audit.AuditRecord.Kind;
 import dev.failover.core.audit.AuditRecord.Outcome;
 import dev.failover.core.audit.AuditRecord.Trigger;
+import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.ControllerEvent;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Mode;
@@ -72,6 +73,10 @@ class ControllerTest {
 
   private static Trigger alert(String msgId) {
     return Trigger.of("alert", msgId);
+  }
+
+  private int weight(dev.failover.core.domain.Region r) {
+    return ((dev.failover.core.domain.Setting.Weight) lb.config().setting(r)).value();
   }
 
   private List<Kind> kinds() {
@@ -184,6 +189,101 @@ class ControllerTest {
                     ControllerSettings.of(topology, Policy.defaults(), "t")
                         .withBudget(Duration.ofSeconds(4)))
             .getMessage());
+  }
+
+  private Controller withPolicy(Policy policy) {
+    return new Controller(
+        ControllerSettings.of(topology, policy, "test"),
+        store,
+        lb,
+        health,
+        audit,
+        Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+        pauses::add);
+  }
+
+  private static ControllerEvent.BuildEvent build(
+      String msgId, BuildStatus status, long minute, Optional<Duration> timeout) {
+    return new ControllerEvent.BuildEvent(msgId, US, "b-1", status, min(minute), timeout, false);
+  }
+
+  @Test
+  void aFailedBuild_leavesTheServingRegionServing_andSaysSo() {
+    Controller.Result r =
+        withPolicy(Policy.defaults().withDrainOnDeploy(true))
+            .handle(
+                build("m1", BuildStatus.FAILURE, 0, Optional.empty()),
+                Trigger.of("build", "m1"),
+                min(0));
+    assertFalse(r.wrote());
+    assertEquals(0, lb.writes().size());
+    assertEquals(List.of(Kind.IGNORED), kinds());
+    AuditRecord only = audit.records().get(0);
+    assertEquals(Optional.of("build_failed"), only.rule());
+    assertEquals(
+        "build b-1 ended FAILURE in us-central1: a failed deploy leaves the previous revision"
+            + " serving, so the region is not drained for it; the load balancer stays"
+            + " asia-east1=100 europe-west1=100 us-central1=100",
+        only.message());
+  }
+
+  @Test
+  void aDeploy_drainsUntilItsDeadline_thenIsAuditedAsExpired_andTheRegionComesBackThroughHealth() {
+    Controller c = withPolicy(Policy.defaults().withDrainOnDeploy(true));
+    c.handle(
+        build("m1", BuildStatus.WORKING, 0, Optional.of(Duration.ofMinutes(10))),
+        Trigger.of("build", "m1"),
+        min(0));
+    assertEquals(RegionState.Phase.OUT, store.load().region(US).state().phase());
+    c.reconcile(Trigger.of("tick", "t9"), min(9));
+    assertTrue(audit.records().stream().noneMatch(x -> x.kind() == Kind.EXPIRED));
+    c.reconcile(Trigger.of("tick", "t10"), min(10));
+    List<AuditRecord> expired =
+        audit.records().stream().filter(x -> x.kind() == Kind.EXPIRED).toList();
+    assertEquals(1, expired.size());
+    assertEquals(Optional.of("deploy_timeout"), expired.get(0).rule());
+    assertTrue(
+        expired
+            .get(0)
+            .message()
+            .startsWith(
+                "build b-1 still deploying to us-central1 at its deadline 2026-11-01T12:10:00Z"
+                    + " (the build's timeout PT10M)"),
+        expired.get(0).message());
+    c.reconcile(Trigger.of("tick", "t11"), min(11));
+    assertEquals(1, audit.records().stream().filter(x -> x.kind() == Kind.EXPIRED).count());
+    // not straight to full: healthy for the restore hold since the drain, so the first ramp step
+    assertEquals(10, weight(US));
+  }
+
+  @Test
+  void aDeployThatSucceeds_bringsTheRegionBackThroughTheHoldAndTheRamp_notStraightToFull() {
+    Controller c = withPolicy(Policy.defaults().withDrainOnDeploy(true));
+    c.handle(
+        build("m1", BuildStatus.WORKING, 0, Optional.empty()), Trigger.of("build", "m1"), min(0));
+    assertEquals(0, weight(US));
+    c.handle(
+        build("m2", BuildStatus.SUCCESS, 3, Optional.empty()), Trigger.of("build", "m2"), min(3));
+    assertEquals(0, weight(US), "held: health must hold for restore_after first");
+    c.reconcile(Trigger.of("tick", "t9"), min(9));
+    assertEquals(10, weight(US), "the first ramp step, not 100");
+  }
+
+  @Test
+  void aDeliveryThatChangesNothing_stillLeavesOneRecord() {
+    controller.handle(
+        new ControllerEvent.IncidentEvent(
+            "m1", US, "never-seen", "5xx ratio", min(0), Optional.of(min(1))),
+        alert("m1"),
+        min(2));
+    assertEquals(List.of(Kind.IGNORED), kinds());
+    assertTrue(
+        audit
+            .records()
+            .get(0)
+            .message()
+            .endsWith("asia-east1=100 europe-west1=100 us-central1=100"),
+        audit.records().get(0).message());
   }
 
   @Test

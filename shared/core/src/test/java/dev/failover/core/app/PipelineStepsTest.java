@@ -68,7 +68,7 @@ class PipelineStepsTest {
         TOPOLOGY.settingFor(r, after),
         after,
         action,
-        new Reason.BuildDeploying("b-" + r.name()),
+        new Reason.BuildDeploying("b-" + r.name(), java.time.Instant.parse("2026-11-01T12:30:00Z")),
         rule,
         Optional.empty(),
         Optional.empty());
@@ -224,7 +224,8 @@ class PipelineStepsTest {
               List.of(),
               decision(US, 1000, 1000, Action.HOLD, Optional.of(Rule.MAX_DRAINED_FRACTION)));
       assertEquals(
-          Optional.of("build b-us-central1 is deploying"), DrillGate.refusal(US, OBSERVED, p));
+          Optional.of("build b-us-central1 is deploying (at most until 2026-11-01T12:30:00Z)"),
+          DrillGate.refusal(US, OBSERVED, p));
     }
 
     @Test

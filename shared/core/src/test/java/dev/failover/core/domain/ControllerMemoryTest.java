@@ -294,10 +294,45 @@ class ControllerMemoryTest {
             .memory()
             .record(open("m2", "new", 50))
             .memory();
-    ControllerMemory.Pruned p = m.prune(min(61), Duration.ofMinutes(60));
+    ControllerMemory.Pruned p = m.prune(min(61), Duration.ofMinutes(60), Policy.defaults());
     assertEquals(1, p.expiredPins().size());
     assertTrue(p.memory().region(US).pin().isEmpty());
     assertEquals(java.util.Set.of("new"), p.memory().region(US).incidents().keySet());
+    assertEquals(java.util.Map.of(), p.expiredBuilds());
+  }
+
+  @Test
+  void prune_endsADeployAtItsDeadline_once_andOnlyWhenItDrainsForIt() {
+    BuildEvent working =
+        new BuildEvent(
+            "b-m1",
+            US,
+            "b-1",
+            BuildStatus.WORKING,
+            min(0),
+            Optional.of(Duration.ofMinutes(10)),
+            false);
+    ControllerMemory m = ControllerMemory.empty().record(working).memory();
+    Policy onDeploy = Policy.defaults().withDrainOnDeploy(true);
+    assertEquals(
+        java.util.Map.of(), m.prune(min(9), Duration.ofHours(1), onDeploy).expiredBuilds());
+    ControllerMemory.Pruned at10 = m.prune(min(10), Duration.ofHours(1), onDeploy);
+    assertEquals(java.util.Set.of(US), at10.expiredBuilds().keySet());
+    assertTrue(at10.memory().region(US).build().orElseThrow().expired());
+    assertEquals(
+        java.util.Map.of(),
+        at10.memory().prune(min(11), Duration.ofHours(1), onDeploy).expiredBuilds(),
+        "audited once");
+    assertEquals(
+        java.util.Map.of(),
+        m.prune(min(10), Duration.ofHours(1), Policy.defaults()).expiredBuilds(),
+        "without drain_on_deploy the build never kept the region out");
+    // a later status of the same build is still recorded after its deadline
+    assertEquals(
+        Effect.CHANGED,
+        at10.memory()
+            .record(new BuildEvent("b-m2", US, "b-1", BuildStatus.SUCCESS, min(12)))
+            .effect());
   }
 
   @Test

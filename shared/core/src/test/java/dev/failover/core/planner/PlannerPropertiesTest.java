@@ -144,7 +144,9 @@ class PlannerPropertiesTest {
    * "Wanted out", written from the README's rules and not from the planner's code: a drill pin
    * first (wanted out while it runs; once over, restored at once unless a signal wants the region
    * out), then an unexpired force-serve pin (kept in whatever else says) or drain pin, then a build
-   * that failed or, with drainOnDeploy, is deploying (not once forgotten), then an open incident.
+   * deploying its region alone with drainOnDeploy, until its start plus the deploy timeout (the
+   * policy's, else the build's, else 30 minutes; not once forgotten; a failed build never), then an
+   * open incident.
    */
   static final class Rules {
     enum Want {
@@ -172,24 +174,30 @@ class PlannerPropertiesTest {
         if (pin.get().activeAt(now)) {
           return Want.DRILL;
         }
-        Want rest = signals(m, policy);
+        Want rest = signals(m, policy, now);
         return rest == Want.NONE ? Want.DRILL_OVER : rest;
       }
       if (pin.isPresent() && pin.get().activeAt(now)) {
         return pin.get().kind() == Pin.Kind.SERVE ? Want.FORCED_IN : Want.MANUAL;
       }
-      return signals(m, policy);
+      return signals(m, policy, now);
     }
 
     /** Builds and incidents alone. */
-    static Want signals(dev.failover.core.domain.RegionMemory m, Policy policy) {
+    static Want signals(dev.failover.core.domain.RegionMemory m, Policy policy, Instant now) {
       boolean buildOut =
           m.build()
-              .filter(b -> !b.forgotten())
+              .filter(b -> !b.forgotten() && !b.sharedDeploy())
+              .filter(b -> policy.drainOnDeploy() && b.status() == BuildStatus.WORKING)
               .filter(
                   b ->
-                      (b.status().terminal() && b.status() != BuildStatus.SUCCESS)
-                          || (policy.drainOnDeploy() && b.status() == BuildStatus.WORKING))
+                      now.isBefore(
+                          b.at()
+                              .plus(
+                                  policy
+                                      .deployTimeout()
+                                      .or(b::timeout)
+                                      .orElse(java.time.Duration.ofMinutes(30)))))
               .isPresent();
       if (buildOut) {
         return Want.BUILD;
@@ -496,7 +504,7 @@ class PlannerPropertiesTest {
         boolean drilling = Rules.want(memory.region(r), policy, now) == Rules.Want.DRILL;
         if (drilling && otherOut) {
           assertTrue(plan.drillsAborted().contains(r), "drill in " + r + " aborted");
-          if (Rules.signals(memory.region(r), policy) == Rules.Want.NONE) {
+          if (Rules.signals(memory.region(r), policy, now) == Rules.Want.NONE) {
             assertEquals(Topology.FULL, plan.decision(r).levelAfter(), r + " restored at once");
           }
         }

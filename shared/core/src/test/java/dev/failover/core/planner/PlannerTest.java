@@ -142,6 +142,9 @@ class PlannerTest {
       assertEquals(100, weight(plan(t, m, DEFAULTS, allHealthy(), min(30)), US));
     }
 
+    /**
+     * A failed Cloud Run deploy leaves the previous revision serving: a failed build never drains.
+     */
     @ParameterizedTest(name = "{0} with drainOnDeploy={1} -> weight {2}")
     @CsvSource({
       "WORKING, false, 100",
@@ -149,11 +152,12 @@ class PlannerTest {
       "QUEUED, true, 100",
       "PENDING, true, 100",
       "SUCCESS, true, 100",
-      "FAILURE, false, 0",
-      "INTERNAL_ERROR, false, 0",
-      "TIMEOUT, false, 0",
-      "CANCELLED, false, 0",
-      "EXPIRED, false, 0",
+      "FAILURE, true, 100",
+      "FAILURE, false, 100",
+      "INTERNAL_ERROR, true, 100",
+      "TIMEOUT, true, 100",
+      "CANCELLED, true, 100",
+      "EXPIRED, true, 100",
     })
     void plan_buildStatus_decidesWhetherRegionIsWantedOut(
         BuildStatus status, boolean drainOnDeploy, int expectedWeight) {
@@ -165,34 +169,90 @@ class PlannerTest {
     }
 
     @Test
-    void plan_aFailedBuildAnOperatorForgot_noLongerWantsItsRegionOut() {
+    void plan_aDeployAnOperatorForgot_noLongerWantsItsRegionOut() {
       Topology t = three(Mode.URL_MAP_WEIGHTS);
-      ControllerMemory failed =
+      Policy onDeploy = DEFAULTS.withDrainOnDeploy(true);
+      ControllerMemory deploying =
           memory()
-              .record(new ControllerEvent.BuildEvent("m-1", US, "b-1", BuildStatus.FAILURE, min(0)))
+              .record(new ControllerEvent.BuildEvent("m-1", US, "b-1", BuildStatus.WORKING, min(0)))
               .build();
-      assertEquals(0, weight(plan(t, failed, DEFAULTS, allHealthy(), min(1)), US));
+      assertEquals(0, weight(plan(t, deploying, onDeploy, allHealthy(), min(1)), US));
       ControllerMemory forgotten =
-          failed
+          deploying
               .record(
                   new ControllerEvent.CommandEvent(
                       "c-1",
                       US,
                       ControllerEvent.CommandEvent.Action.FORGET_BUILD,
                       "alice",
-                      "the old revision kept serving",
+                      "the deploy is stuck",
                       Optional.empty(),
                       false,
                       min(1),
                       Optional.of("b-1")))
               .memory();
-      // drained at minute 1 by the failure: back after the 10-minute restore hold of health
-      Plan later = plan(t, forgotten, DEFAULTS, allHealthy(), min(2));
+      Plan later = plan(t, forgotten, onDeploy, allHealthy(), min(2));
       assertTrue(
           later.decisions().stream()
               .filter(d -> d.region().equals(US))
               .allMatch(d -> d.wantedOut().isEmpty()),
           "nothing wants us-central1 out any more");
+    }
+
+    @Test
+    void plan_aDeploy_wantsItsRegionOutUntilItsDeadline_theBuildsTimeoutElseThePolicys() {
+      Topology t = three(Mode.URL_MAP_WEIGHTS);
+      Policy onDeploy = DEFAULTS.withDrainOnDeploy(true);
+      ControllerMemory tenMinutes =
+          memory()
+              .record(
+                  new ControllerEvent.BuildEvent(
+                      "m-1",
+                      US,
+                      "b-1",
+                      BuildStatus.WORKING,
+                      min(0),
+                      Optional.of(Duration.ofMinutes(10)),
+                      false))
+              .build();
+      assertEquals(0, weight(plan(t, tenMinutes, onDeploy, allHealthy(), min(9)), US));
+      Plan at10 = plan(t, tenMinutes, onDeploy, allHealthy(), min(10));
+      assertTrue(at10.decision(US).wantedOut().isEmpty(), "no longer wanted out at its deadline");
+      // the policy's deploy_timeout wins over the build's
+      Policy longer = onDeploy.withDeployTimeout(Optional.of(Duration.ofMinutes(20)));
+      assertTrue(
+          plan(t, tenMinutes, longer, allHealthy(), min(19)).decision(US).wantedOut().isPresent());
+      assertTrue(
+          plan(t, tenMinutes, longer, allHealthy(), min(20)).decision(US).wantedOut().isEmpty());
+      // without either: 30 minutes
+      ControllerMemory untimed =
+          memory()
+              .record(new ControllerEvent.BuildEvent("m-2", US, "b-2", BuildStatus.WORKING, min(0)))
+              .build();
+      assertTrue(
+          plan(t, untimed, onDeploy, allHealthy(), min(29)).decision(US).wantedOut().isPresent());
+      assertTrue(
+          plan(t, untimed, onDeploy, allHealthy(), min(30)).decision(US).wantedOut().isEmpty());
+    }
+
+    @Test
+    void plan_aPipelineDeployingSeveralRegions_neverDrainsForItsDeploy() {
+      Topology t = three(Mode.URL_MAP_WEIGHTS);
+      ControllerMemory pipeline =
+          memory()
+              .record(
+                  new ControllerEvent.BuildEvent(
+                      "m-1/us-central1",
+                      US,
+                      "b-1",
+                      BuildStatus.WORKING,
+                      min(0),
+                      Optional.empty(),
+                      true))
+              .build();
+      assertEquals(
+          100,
+          weight(plan(t, pipeline, DEFAULTS.withDrainOnDeploy(true), allHealthy(), min(1)), US));
     }
   }
 

@@ -2,7 +2,6 @@ package dev.failover.core.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.failover.core.domain.BuildStatus;
 import dev.failover.core.domain.Health;
 import dev.failover.core.domain.Mode;
 import dev.failover.core.domain.Region;
@@ -26,8 +25,7 @@ class ReasonTextTest {
             "drill by ann until 2026-11-01T12:00:00Z: q4",
             "manual drain by ann until 2026-11-01T12:00:00Z: db",
             "break-glass manual drain by ann until 2026-11-01T12:00:00Z: db",
-            "build b-1 ended FAILURE",
-            "build b-1 is deploying",
+            "build b-1 is deploying (at most until 2026-11-01T12:00:00Z)",
             "incident 0.a (5xx) open since 2026-11-01T12:00:00Z",
             "incident 0.a (5xx) open since 2026-11-01T12:00:00Z and 2 more",
             "unhealthy since 2026-11-01T12:00:00Z during the restore ramp (relapse)",
@@ -36,8 +34,7 @@ class ReasonTextTest {
                 new Reason.Drill("ann", T, "q4"),
                 new Reason.ManualDrain("ann", T, "db", false),
                 new Reason.ManualDrain("ann", T, "db", true),
-                new Reason.BuildFailed("b-1", BuildStatus.FAILURE),
-                new Reason.BuildDeploying("b-1"),
+                new Reason.BuildDeploying("b-1", T),
                 INCIDENT,
                 new Reason.IncidentOpen("0.a", "5xx", T, 2),
                 new Reason.Relapse(T),
@@ -118,8 +115,8 @@ class ReasonTextTest {
   @Test
   void stillServing_prefixesItsWhy() {
     assertEquals(
-        "serving; build b-1 is deploying",
-        new Reason.StillServing(new Reason.BuildDeploying("b-1")).text());
+        "serving; build b-1 is deploying (at most until 2026-11-01T12:00:00Z)",
+        new Reason.StillServing(new Reason.BuildDeploying("b-1", T)).text());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.failover.core.app.ControllerSettings;
 import dev.failover.core.domain.Oversight;
 import dev.failover.core.domain.Policy;
 import dev.failover.core.domain.Region;
+import dev.failover.core.domain.Text;
 import dev.failover.core.domain.Topology;
 import dev.failover.gcp.intake.CloudBuilds;
 import dev.failover.gcp.json.ConfigJson;
@@ -122,9 +123,9 @@ public record Env(
     static final Duration MAX_EVENT_AGE = Duration.ofHours(1);
     static final Duration RECONCILE_BUDGET = ControllerSettings.DEFAULT_BUDGET;
     static final String BUILD_SERVICE_KEY =
-        CloudBuilds.Routing.defaults(Optional.empty()).serviceKey();
+        String.join(",", CloudBuilds.Routing.defaults(Optional.empty()).serviceKeys());
     static final String BUILD_REGION_KEY =
-        CloudBuilds.Routing.defaults(Optional.empty()).regionKey();
+        String.join(",", CloudBuilds.Routing.defaults(Optional.empty()).regionKeys());
     static final Duration LEDGER_TTL = Duration.ofDays(7);
     static final double MAX_5XX_RATIO = 0.05;
     static final long MIN_REQUESTS = 5;
@@ -226,20 +227,31 @@ public record Env(
   private static CloudBuilds.Routing buildRouting(Map<String, String> env, Problems p) {
     Optional<String> service =
         Optional.ofNullable(env.get("FAILOVER_BUILD_SERVICE")).filter(s -> !s.isBlank());
-    String serviceKey =
-        substitution(env, "FAILOVER_BUILD_SERVICE_KEY", Defaults.BUILD_SERVICE_KEY, p);
-    String regionKey = substitution(env, "FAILOVER_BUILD_REGION_KEY", Defaults.BUILD_REGION_KEY, p);
-    return new CloudBuilds.Routing(service, serviceKey, regionKey);
+    List<String> serviceKeys =
+        substitutions(env, "FAILOVER_BUILD_SERVICE_KEY", Defaults.BUILD_SERVICE_KEY, p);
+    List<String> regionKeys =
+        substitutions(env, "FAILOVER_BUILD_REGION_KEY", Defaults.BUILD_REGION_KEY, p);
+    return new CloudBuilds.Routing(service, serviceKeys, regionKeys);
   }
 
-  private static String substitution(
+  /** A comma-separated list of user substitutions, tried in order. */
+  private static List<String> substitutions(
       Map<String, String> env, String name, String fallback, Problems p) {
-    String key = env.getOrDefault(name, fallback);
-    if (!key.matches("_[A-Z0-9_]+")) {
-      p.add(
-          name, "a user substitution looks like _REGION (underscore, capitals), got '" + key + "'");
+    List<String> keys = new java.util.ArrayList<>();
+    for (String k : env.getOrDefault(name, fallback).split(",", -1)) {
+      String key = k.strip();
+      if (!key.matches("_[A-Z0-9_]+")) {
+        p.add(
+            name,
+            "a comma-separated list of user substitutions such as _REGION,_DEPLOY_REGION"
+                + " (underscore, capitals), got '"
+                + Text.printable(key)
+                + "'");
+        return List.of("_INVALID");
+      }
+      keys.add(key);
     }
-    return key;
+    return keys;
   }
 
   /** FAILOVER_ADAPTERS; google on Cloud Functions (K_SERVICE is set), else embedded. */

@@ -10,6 +10,8 @@ import dev.failover.core.domain.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -125,18 +127,20 @@ public final class Intake {
     return new Outcome(Stream.TICK, "reconciled", m.messageId(), summary(r), Optional.of(r));
   }
 
-  /** An event of one of the three event streams, parsed: checked, then handed to the use case. */
+  /** An event of one of the event streams, parsed: checked, then handed to the use case. */
   private Outcome event(Stream stream, Inbound in, PubsubMessage m, Instant now) {
     if (in instanceof Inbound.Rejected r) {
-      return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason());
+      return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason(), Optional.empty());
     }
     if (in instanceof Inbound.Ignored i) {
-      return refuse(stream, Kind.IGNORED, i.trigger(), now, i.reason());
+      return refuse(stream, Kind.IGNORED, i.trigger(), now, i.reason(), i.rule());
     }
     Inbound.Accepted a = (Inbound.Accepted) in;
-    Optional<String> future = inTheFuture(a.event(), now);
-    if (future.isPresent()) {
-      return refuse(stream, Kind.REJECTED, a.trigger(), now, future.get());
+    for (ControllerEvent e : a.events()) {
+      Optional<String> future = inTheFuture(e, now);
+      if (future.isPresent()) {
+        return refuse(stream, Kind.REJECTED, a.trigger(), now, future.get(), Optional.empty());
+      }
     }
     // an event that can only end a drain is applied however late it comes: every drain has an end
     if (!a.event().onlyMakesSafer()
@@ -151,9 +155,20 @@ public final class Intake {
               + m.publishTime().get()
               + ", more than maxEventAge ("
               + maxEventAge
-              + ") ago; dropped");
+              + ") ago; dropped",
+          Optional.empty());
     }
-    Controller.Result r = controller.handle(a.event(), a.trigger(), now);
+    // a build that deploys several regions is one event per region, handled in turn
+    List<Outcome> outcomes = new ArrayList<>();
+    for (ControllerEvent e : a.events()) {
+      outcomes.add(handled(stream, e, a.trigger(), m, now));
+    }
+    return outcomes.size() == 1 ? outcomes.get(0) : combined(stream, m, outcomes);
+  }
+
+  private Outcome handled(
+      Stream stream, ControllerEvent event, Trigger trigger, PubsubMessage m, Instant now) {
+    Controller.Result r = controller.handle(event, trigger, now);
     if (r.recorded().isEmpty()) {
       // refused by the controller before it reached memory (a drill a safety rule would hold):
       // audited there; acked here, a redelivery would be refused the same way
@@ -167,6 +182,21 @@ public final class Intake {
         m.messageId(),
         r.recorded().get().detail() + "; " + summary(r),
         Optional.of(r));
+  }
+
+  /**
+   * The outcome of a message that carried several events: {@code changed} when any changed, else
+   * the first's status; the summaries joined; the last result (the load balancer as it ended).
+   */
+  private static Outcome combined(Stream stream, PubsubMessage m, List<Outcome> outcomes) {
+    String status =
+        outcomes.stream().anyMatch(o -> o.status().equals("changed"))
+            ? "changed"
+            : outcomes.get(0).status();
+    String summary =
+        outcomes.stream().map(Outcome::summary).collect(java.util.stream.Collectors.joining(" | "));
+    return new Outcome(
+        stream, status, m.messageId(), summary, outcomes.get(outcomes.size() - 1).result());
   }
 
   /**
@@ -199,7 +229,17 @@ public final class Intake {
   }
 
   private Outcome refuse(Stream stream, Kind kind, Trigger trigger, Instant now, String reason) {
-    controller.inputRecord(kind, trigger, now, now, reason);
+    return refuse(stream, kind, trigger, now, reason, Optional.empty());
+  }
+
+  private Outcome refuse(
+      Stream stream,
+      Kind kind,
+      Trigger trigger,
+      Instant now,
+      String reason,
+      Optional<String> rule) {
+    controller.inputRecord(kind, trigger, now, now, reason, rule);
     return new Outcome(stream, kind.wire(), trigger.eventId(), reason, Optional.empty());
   }
 

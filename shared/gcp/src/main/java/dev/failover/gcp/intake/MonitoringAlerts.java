@@ -25,6 +25,11 @@ import java.util.Optional;
  * as its region), {@code incident.metric.labels.region} or {@code .location}, and the configured
  * map from policy name to region. The first that names a region of the topology wins; an alert that
  * names none is ignored, never guessed.
+ *
+ * <p>{@code incident.state} decides open or closed (in any case): an open incident that carries an
+ * {@code ended_at} (public copies of the schema's example do) is open. The console's "send test
+ * notification" ({@code "version": "test"}) is recognised and ignored with rule {@code
+ * test_notification}: it says the channel works.
  */
 public final class MonitoringAlerts {
   public static final String VERSION = "1.2";
@@ -36,6 +41,9 @@ public final class MonitoringAlerts {
     this.topology = topology;
     this.regionByPolicy = Map.copyOf(regionByPolicy);
   }
+
+  /** The version of the console's test notifications, which are not incidents. */
+  static final String TEST_VERSION = "test";
 
   public Inbound parse(PubsubMessage m) {
     Trigger bare = Trigger.of("alert", m.messageId());
@@ -55,6 +63,14 @@ public final class MonitoringAlerts {
   /** The incident of a 1.2 notification, checked; throws on a missing or invalid field. */
   private Inbound incident(PubsubMessage m, Strict root, Trigger bare) {
     String version = root.optString("version").orElseThrow(() -> root.missing("version"));
+    if (TEST_VERSION.equals(version)) {
+      // the console's "send test notification": the channel works; nothing to act on
+      return new Inbound.Ignored(
+          "test notification from Cloud Monitoring (version \"test\"): the notification channel"
+              + " to this controller works; nothing changed",
+          bare,
+          Optional.of("test_notification"));
+    }
     if (!VERSION.equals(version)) {
       return new Inbound.Rejected(
           "version must be \"1.2\" (Monitoring notification schema 1.2), got '"
@@ -80,12 +96,11 @@ public final class MonitoringAlerts {
     }
     Instant startedAt =
         epochSeconds(incident, "started_at").orElseThrow(() -> incident.missing("started_at"));
-    Optional<Instant> endedAt = epochSeconds(incident, "ended_at");
+    // state decides: public copies of the 1.2 example carry an ended_at on an open incident
+    Optional<Instant> endedAt =
+        state.equals("open") ? Optional.empty() : epochSeconds(incident, "ended_at");
     if (state.equals("closed") && endedAt.isEmpty()) {
       return new Inbound.Rejected("incident.ended_at is required when state is closed", trigger);
-    }
-    if (state.equals("open") && endedAt.isPresent()) {
-      return new Inbound.Rejected("incident.ended_at must be null while state is open", trigger);
     }
     Optional<Region> region = region(incident, policy);
     if (region.isEmpty()) {

@@ -147,6 +147,7 @@ public final class ConfigJson {
     var maxHold = o.optDuration("max_restore_hold").orElse(d.maxRestoreHold());
     boolean dod = o.optBool("drain_on_deploy").orElse(d.drainOnDeploy());
     var staleAfter = o.optDuration("incident_stale_after").orElse(d.incidentStaleAfter());
+    var deployTimeout = o.optDuration("deploy_timeout");
     o.noOtherFields();
     List<Integer> ramp = steps.isEmpty() ? d.rampSteps() : steps;
     Policy policy =
@@ -163,7 +164,8 @@ public final class ConfigJson {
                     flap,
                     maxHold,
                     dod,
-                    staleAfter));
+                    staleAfter,
+                    deployTimeout));
     Oversight oversight =
         o.field("policy", () -> new Oversight(drift, driftTtl, verifyBelow, verifyWithin));
     return new Controls(policy, oversight);

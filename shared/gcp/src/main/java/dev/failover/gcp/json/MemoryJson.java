@@ -119,6 +119,13 @@ public final class MemoryJson {
               if (b.forgotten()) {
                 j.addProperty("forgotten", true);
               }
+              b.timeout().ifPresent(t -> j.addProperty("timeout", t.toString()));
+              if (b.sharedDeploy()) {
+                j.addProperty("shared_deploy", true);
+              }
+              if (b.expired()) {
+                j.addProperty("expired", true);
+              }
               o.add("build", j);
             });
     rm.pin()
@@ -236,7 +243,10 @@ public final class MemoryJson {
                         b.string("build_id"),
                         BuildStatus.valueOf(b.string("status")),
                         Instant.parse(b.string("at")),
-                        b.optBool("forgotten").orElse(false)));
+                        b.optBool("forgotten").orElse(false),
+                        b.optDuration("timeout"),
+                        b.optBool("shared_deploy").orElse(false),
+                        b.optBool("expired").orElse(false)));
     Optional<Pin> pin =
         o.optObject("pin")
             .map(

@@ -77,7 +77,7 @@ class EnvTest {
         "invalid configuration:\n"
             + "  FAILOVER_TOPOLOGY: required (the topology JSON; or FAILOVER_TOPOLOGY_FILE, a path)\n"
             + "  FAILOVER_POLICY: policy: headroom must be in (0, 1], got 2.0\n"
-            + "  FAILOVER_BUILD_REGION_KEY: a user substitution looks like _REGION (underscore, capitals), got 'region'\n"
+            + "  FAILOVER_BUILD_REGION_KEY: a comma-separated list of user substitutions such as _REGION,_DEPLOY_REGION (underscore, capitals), got 'region'\n"
             + "  FAILOVER_MAX_EVENT_AGE: an ISO-8601 duration such as PT1H, got '1h'\n"
             + "  FAILOVER_ADAPTERS: google or embedded, got 'redis'\n"
             + "  FAILOVER_RECONCILE_BUDGET: between PT5S and PT9M, got PT1S",

@@ -72,7 +72,7 @@ class IntakeTest {
             TOPOLOGY,
             policy,
             Map.of("app latency asia", Region.of("asia-east1")),
-            new CloudBuilds.Routing(Optional.of("app"), "_SERVICE", "_REGION"),
+            CloudBuilds.Routing.defaults(Optional.of("app")),
             Duration.ofHours(1));
     intake =
         Assembly.intake(
@@ -179,17 +179,90 @@ class IntakeTest {
     }
 
     @Test
-    void buildFailure_drainsTheBuildsRegion() {
+    void buildFailure_leavesTheServingRegionServing_auditedAsBuildFailed() {
       Intake.Outcome o =
           deliver(
               Intake.Stream.BUILDS,
               golden("cloudbuild/regional-failure.json"),
               buildAttrs("FAILURE"));
-      assertEquals("changed", o.status());
-      assertEquals(0, ((dev.failover.core.domain.Setting.Weight) lb.config().setting(US)).value());
+      assertEquals("changed", o.status(), "recorded in memory");
+      assertEquals(0, lb.writes().size());
+      AuditRecord r = audit.records().get(audit.records().size() - 1);
+      assertEquals(AuditRecord.Kind.IGNORED, r.kind());
+      assertEquals(Optional.of("build_failed"), r.rule());
+      assertEquals(Optional.of("7f3c2a1e-9b8d-4c6f-a5e4-1d2c3b4a5f60"), r.trigger().buildId());
+    }
+
+    @Test
+    void consoleTriggerBuild_isRecognisedWithNoConfiguration_andDrainsWithDrainOnDeploy() {
+      setUp(Policy.defaults().withDrainOnDeploy(true));
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.BUILDS,
+              golden("cloudbuild/console-working.json"),
+              Map.of("buildId", "3c9a7d52-1f0e-4b8a-9c6d-2e7f4a1b5c80", "status", "WORKING"));
+      assertEquals("changed", o.status(), o.summary());
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
       assertEquals(
-          Optional.of("7f3c2a1e-9b8d-4c6f-a5e4-1d2c3b4a5f60"),
-          audit.records().get(1).trigger().buildId());
+          Optional.of(java.time.Duration.ofSeconds(600)),
+          store.load().region(US).build().orElseThrow().timeout());
+      // its failure leaves the previous revision serving: the region comes back through health
+      Intake.Outcome failed =
+          deliver(
+              Intake.Stream.BUILDS,
+              golden("cloudbuild/console-failure.json"),
+              Map.of("buildId", "3c9a7d52-1f0e-4b8a-9c6d-2e7f4a1b5c80", "status", "FAILURE"));
+      assertEquals("changed", failed.status());
+      assertEquals(BuildStatus.FAILURE, store.load().region(US).build().orElseThrow().status());
+    }
+
+    @Test
+    void pipelineBuild_namesEveryRegionItDeploys_andDrainsNoneForItsDeploy() {
+      setUp(Policy.defaults().withDrainOnDeploy(true));
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.BUILDS,
+              golden("cloudbuild/pipeline-working.json"),
+              Map.of("buildId", "8e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b", "status", "WORKING"));
+      assertEquals("changed", o.status(), o.summary());
+      for (Region r : TOPOLOGY.regionNames()) {
+        var b = store.load().region(r).build().orElseThrow();
+        assertEquals("8e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b", b.buildId());
+        assertTrue(b.sharedDeploy(), r + " marked as a shared deploy");
+      }
+      assertEquals(0, lb.writes().size(), "a pipeline's deploy drains nothing: deploy gates do");
+      assertEquals(
+          3,
+          audit.records().stream()
+              .filter(x -> x.kind() == AuditRecord.Kind.IGNORED)
+              .map(AuditRecord::recordId)
+              .distinct()
+              .count(),
+          "one record per region of the pipeline");
+    }
+
+    @Test
+    void monitoringTestNotification_isAuditedAsATestOfTheChannel() {
+      Intake.Outcome o =
+          deliver(
+              Intake.Stream.ALERTS, golden("monitoring/console-test-notification.json"), Map.of());
+      assertEquals("ignored", o.status());
+      AuditRecord r = audit.records().get(0);
+      assertEquals(Optional.of("test_notification"), r.rule());
+      assertEquals(
+          "test notification from Cloud Monitoring (version \"test\"): the notification channel to"
+              + " this controller works; nothing changed",
+          r.message());
+      assertEquals(0, lb.writes().size());
+    }
+
+    @Test
+    void monitoringOpenWithEndedAt_isTakenAsOpen() {
+      Intake.Outcome o =
+          deliver(Intake.Stream.ALERTS, golden("monitoring/open-with-ended-at.json"), Map.of());
+      assertEquals("changed", o.status());
+      assertTrue(store.load().region(US).hasOpenIncident());
+      assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
     }
 
     @Test
@@ -531,7 +604,8 @@ class IntakeTest {
     return golden("cloudbuild/regional-" + status + ".json")
         .replace("\"_SERVICE\": \"app\"", "\"_SERVICE\": \"" + service + "\"")
         .replace("\"_REGION\": \"us-central1\"", "\"_REGION\": \"" + region + "\"")
-        .replace("\"region-us-central1\"", "\"region-" + region + "\"");
+        .replace("\"region-us-central1\"", "\"region-" + region + "\"")
+        .replaceAll("\"--region\",\\s*\"us-central1\"", "\"--region\", \"" + region + "\"");
   }
 
   static Stream<Hostile> hostile() {
@@ -663,12 +737,6 @@ class IntakeTest {
             "rejected",
             "incident.ended_at is required when state is closed"),
         data(
-            "open with ended_at",
-            A,
-            alert(validIncident.replace("null", "1793534590") + "}"),
-            "rejected",
-            "incident.ended_at must be null while state is open"),
-        data(
             "ended before started",
             A,
             alert(
@@ -718,7 +786,7 @@ class IntakeTest {
             goldenBuild("failure", "app", "us-west9"),
             buildAttrs("FAILURE"),
             "ignored",
-            "build 7f3c2a1e-9b8d-4c6f-a5e4-1d2c3b4a5f60 names no region of this load balancer (substitution _REGION or tag region-<name>)"),
+            "build 7f3c2a1e-9b8d-4c6f-a5e4-1d2c3b4a5f60 names no region of this load balancer (substitution _REGION or _DEPLOY_REGION, tag region-<name>, or a deploy step's --region)"),
         data(
             "buildId attribute disagrees",
             B,
