@@ -37,6 +37,7 @@ final class SimulateCommand implements Callable<Integer> {
           "manual-drain-expiry",
           "alert-storm",
           "rolling-deploy",
+          "pipeline-deploy",
           "late-deliveries",
           "drill-aborted",
           "reordered-commands",

@@ -231,7 +231,7 @@ class SimulationTest {
         "failoverctl: no scenario named 'no-such-thing': give a file path or one of"
             + " nearest-region-outage, subset-missing, regional-outage, flapping-region,"
             + " all-regions-sick, manual-drain-expiry, alert-storm,"
-            + " rolling-deploy, late-deliveries, drill-aborted, reordered-commands, lost-close\n",
+            + " rolling-deploy, pipeline-deploy, late-deliveries, drill-aborted, reordered-commands, lost-close\n",
         r.err().replace(System.lineSeparator(), "\n"));
   }
 
