@@ -49,7 +49,9 @@ abstract class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--requested-by",
       paramLabel = "WHO",
-      description = "who asks (default: $FAILOVER_ACTOR, else $USER)")
+      description =
+          "who asks (default: $FAILOVER_ACTOR, else the account gcloud is logged in with, else"
+              + " $USER, else the OS user name)")
   String requestedBy;
 
   @Option(
@@ -101,6 +103,51 @@ abstract class PublishCommand implements Callable<Integer> {
   /** Where identity tokens come from; tests use only FAILOVER_ID_TOKEN. */
   IdentityToken tokens = IdentityToken.standard();
 
+  /** The account gcloud is logged in with, if any; tests give their own. */
+  java.util.function.Supplier<Optional<String>> gcloudAccount = PublishCommand::activeGcloudAccount;
+
+  /** The OS user name (without $USER too: containers and CI often have none). */
+  java.util.function.Supplier<String> osUser = () -> System.getProperty("user.name", "");
+
+  /**
+   * Who asks, when --requested-by is not given: $FAILOVER_ACTOR, else the account gcloud is logged
+   * in with, else $USER, else the OS user name.
+   */
+  private String defaultActor(Map<String, String> env) {
+    String actor = env.getOrDefault("FAILOVER_ACTOR", "");
+    if (!actor.isBlank()) {
+      return actor;
+    }
+    Optional<String> account = gcloudAccount.get().filter(a -> !a.isBlank());
+    if (account.isPresent()) {
+      return account.get();
+    }
+    actor = env.getOrDefault("USER", "");
+    return actor.isBlank() ? osUser.get() : actor;
+  }
+
+  /** {@code gcloud config get-value account}, when gcloud is installed and logged in. */
+  static Optional<String> activeGcloudAccount() {
+    try {
+      Process p =
+          new ProcessBuilder("gcloud", "config", "get-value", "account", "--quiet")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      String a = new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
+      return a.isEmpty() || a.contains(" ") ? Optional.empty() : Optional.of(a);
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
   abstract Action action();
 
   Optional<Duration> ttl() {
@@ -120,10 +167,7 @@ abstract class PublishCommand implements Callable<Integer> {
   public Integer call() {
     Map<String, String> env = config.environment();
     Instant now = clock.instant();
-    String actor =
-        requestedBy != null
-            ? requestedBy
-            : env.getOrDefault("FAILOVER_ACTOR", env.getOrDefault("USER", ""));
+    String actor = requestedBy != null ? requestedBy : defaultActor(env);
     if (actor.isBlank()) {
       throw new IllegalArgumentException("--requested-by is required (or set FAILOVER_ACTOR)");
     }
@@ -185,9 +229,29 @@ abstract class PublishCommand implements Callable<Integer> {
     }
     String t =
         topic != null ? topic : env.getOrDefault("FAILOVER_COMMANDS_TOPIC", "failover-commands");
+    if (emu.isEmpty()) {
+      requireCredentials();
+    }
     String id = Publishing.publish(p, t, data, Map.of(), emu);
     out.println(id);
     return 0;
+  }
+
+  /**
+   * Application Default Credentials, as the Pub/Sub client will look for them; tests give theirs.
+   */
+  Callable<Object> adc = com.google.auth.oauth2.GoogleCredentials::getApplicationDefault;
+
+  /** Says what to run when there are no Google credentials to publish with. */
+  private void requireCredentials() {
+    try {
+      adc.call();
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "no Google credentials to publish with: run 'gcloud auth application-default login'"
+              + " (or run where a service account's credentials are), or use --emulator HOST:PORT"
+              + " for a local emulator, or --dry-run to print the command without sending it");
+    }
   }
 
   private boolean viaTopic(Optional<String> emulatorHost) {

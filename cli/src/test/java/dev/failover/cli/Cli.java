@@ -30,6 +30,14 @@ final class Cli {
             } else if (o instanceof PublishCommand p) {
               p.clock = clock;
               p.tokens = IdentityToken.variableOnly();
+              p.gcloudAccount = () -> java.util.Optional.ofNullable(env.get("TEST_GCLOUD_ACCOUNT"));
+              p.osUser = () -> env.getOrDefault("TEST_OS_USER", "");
+              if (env.containsKey("TEST_NO_ADC")) {
+                p.adc =
+                    () -> {
+                      throw new java.io.IOException("Your default credentials were not found.");
+                    };
+              }
             } else if (o instanceof StatusCommand s) {
               s.clock = clock;
             } else if (o instanceof PlanCommand p) {

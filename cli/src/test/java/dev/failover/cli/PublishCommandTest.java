@@ -68,6 +68,60 @@ class PublishCommandTest {
   }
 
   @Test
+  void requestedBy_defaultsToFailoverActor_thenTheGcloudAccount_thenUser_thenTheOsUser() {
+    String[] drain = {"drain", "europe-west1", "--reason", "x", "--ttl", "1h", "--dry-run"};
+    Map<String, String> all =
+        Map.of(
+            "FAILOVER_TOPOLOGY_FILE", TOPOLOGY.toString(),
+            "FAILOVER_ACTOR", "oncall-bot",
+            "TEST_GCLOUD_ACCOUNT", "carol@example.com",
+            "USER", "alice",
+            "TEST_OS_USER", "root");
+    assertEquals("oncall-bot", requestedBy(Cli.run(all, drain)));
+    Map<String, String> noActor = new java.util.HashMap<>(all);
+    noActor.remove("FAILOVER_ACTOR");
+    assertEquals("carol@example.com", requestedBy(Cli.run(noActor, drain)));
+    noActor.remove("TEST_GCLOUD_ACCOUNT");
+    assertEquals("alice", requestedBy(Cli.run(noActor, drain)));
+    noActor.remove("USER");
+    Cli.Run inAContainer = Cli.run(noActor, drain);
+    assertEquals(0, inAContainer.exit(), "works with $USER unset: " + inAContainer.err());
+    assertEquals("root", requestedBy(inAContainer));
+  }
+
+  @Test
+  void publishingWithoutCredentials_saysWhatToRun_notAClassName() {
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("TEST_NO_ADC", "1");
+    Cli.Run r =
+        Cli.run(
+            env,
+            "drain",
+            "europe-west1",
+            "--reason",
+            "x",
+            "--ttl",
+            "1h",
+            "--via",
+            "topic",
+            "--project",
+            "p");
+    assertEquals(2, r.exit());
+    assertEquals(
+        "failoverctl: no Google credentials to publish with: run 'gcloud auth"
+            + " application-default login' (or run where a service account's credentials are), or"
+            + " use --emulator HOST:PORT for a local emulator, or --dry-run to print the command"
+            + " without sending it",
+        r.err().strip());
+  }
+
+  private static String requestedBy(Cli.Run r) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"requested_by\":\"([^\"]*)\"").matcher(r.out());
+    return m.find() ? m.group(1) : "(none: " + r.err() + ")";
+  }
+
+  @Test
   void reasonWithALineBreak_isRefusedBeforeAnythingIsPublished() {
     Cli.Run r = Cli.run(ENV, "unpin", "asia-east1", "--reason", "ok\nSEVERE: forged", "--dry-run");
     assertEquals(2, r.exit());
