@@ -42,7 +42,7 @@ public final class ConfigJson {
     for (Strict r : o.objects("regions")) {
       Region region = r.field("region", () -> Region.of(r.string("region")));
       String backend = r.string("backend");
-      int baseWeight = r.optLong("base_weight").map(Long::intValue).orElse(100);
+      int baseWeight = r.optWholeNumber("base_weight").map(Long::intValue).orElse(100);
       double baseScaler = r.optNumber("base_scaler").orElse(1.0);
       double capacity = r.number("capacity_rps");
       double users = r.optNumber("users_rps").orElse(0.0);
@@ -128,7 +128,7 @@ public final class ConfigJson {
     var verifyWithin = o.optDuration("verify_within").orElse(od.verifyWithin());
     Policy d = Policy.defaults();
     int minServing =
-        o.optLong("min_serving_regions").map(Long::intValue).orElse(d.minServingRegions());
+        o.optWholeNumber("min_serving_regions").map(Long::intValue).orElse(d.minServingRegions());
     double maxDrained = o.optNumber("max_drained_fraction").orElse(d.maxDrainedFraction());
     double headroom = o.optNumber("headroom").orElse(d.headroom());
     var restoreAfter = o.optDuration("restore_after").orElse(d.restoreAfter());

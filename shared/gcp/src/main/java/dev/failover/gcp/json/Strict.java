@@ -226,6 +226,18 @@ public final class Strict {
     }
   }
 
+  /**
+   * An integer written as a JSON number, never as a string: for our own formats (topology, policy),
+   * where {@code "100"} is a typo, not proto3's way of writing an int64.
+   */
+  public Optional<Long> optWholeNumber(String field) {
+    JsonElement e = get(field);
+    if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+      throw wrong(field, "an integer", e);
+    }
+    return optLong(field);
+  }
+
   public int integer(String field) {
     long v = optLong(field).orElseThrow(() -> missing(field));
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
