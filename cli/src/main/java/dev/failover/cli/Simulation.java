@@ -297,7 +297,19 @@ final class Simulation {
         default -> {}
       }
     }
-    return notes;
+    return collapsed(notes);
+  }
+
+  /**
+   * Repeated notes shown once with their count ({@code (x299)}): a storm of renotifications is one
+   * line in the timeline, each still one record in the audit file.
+   */
+  static List<String> collapsed(List<String> notes) {
+    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    notes.forEach(n -> counts.merge(n, 1, Integer::sum));
+    List<String> out = new ArrayList<>();
+    counts.forEach((n, c) -> out.add(c == 1 ? n : n + " (x" + c + ")"));
+    return out;
   }
 
   private void header() {
