@@ -31,6 +31,8 @@ module "controller" {
   operators_group = var.operators_group
   # the smaller group who may break glass (its own endpoint); empty: nobody can
   break_glass_group = var.break_glass_group
+  # pipelines that send deploy gates (examples/cloudbuild.yaml) as their own service account
+  command_endpoint_invokers = var.command_endpoint_invokers
   # where the alerts on the controller itself go (a page, dead letters, failing functions, no tick)
   notification_channels = var.notification_channels
   # true only where the project has no cloud-builds topic yet (gcloud pubsub topics describe cloud-builds)

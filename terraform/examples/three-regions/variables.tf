@@ -18,6 +18,12 @@ variable "operators_group" {
   type        = string
 }
 
+variable "command_endpoint_invokers" {
+  description = "Service accounts of deploy pipelines that send drain/restore gates through the command endpoint, e.g. serviceAccount:deployer@my-project.iam.gserviceaccount.com."
+  type        = list(string)
+  default     = []
+}
+
 variable "break_glass_group" {
   description = "IAM member allowed to break glass through its own endpoint, e.g. group:sre-leads@example.com; empty for nobody."
   type        = string
