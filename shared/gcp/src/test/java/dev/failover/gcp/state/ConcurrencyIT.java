@@ -152,7 +152,7 @@ class ConcurrencyIT {
             "m2", US, "inc-us", "5xx", NOW.minusSeconds(90), Optional.empty());
     ControllerEvent euBuild =
         new ControllerEvent.BuildEvent(
-            "m3", EU, "b-1", dev.failover.core.domain.BuildStatus.FAILURE, NOW.minusSeconds(30));
+            "m3", EU, "b-1", dev.failover.core.domain.BuildStatus.WORKING, NOW.minusSeconds(30));
     ControllerEvent asiaPin =
         new ControllerEvent.CommandEvent(
             "m4",
@@ -189,7 +189,7 @@ class ConcurrencyIT {
               Duration.ofMinutes(2),
               Duration.ofHours(1),
               Duration.ofHours(1),
-              false,
+              true, // a deploy drains europe-west1 (a failed build never would)
               java.time.Duration.ofHours(2));
       return new Controller(
           ControllerSettings.of(t, roomy, "test"),
