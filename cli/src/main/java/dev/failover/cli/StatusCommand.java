@@ -123,10 +123,13 @@ final class StatusCommand implements Callable<Integer> {
         .ifPresent(
             p ->
                 out.printf(
-                    "%-16s pin %s by %s until %s%s: %s%n",
+                    "%-16s pin %s by %s%s until %s%s: %s%n",
                     "",
                     p.kind().name().toLowerCase(Locale.ROOT),
                     p.actor(),
+                    p.principal()
+                        .map(x -> " (sent by " + x + ", verified)")
+                        .orElse(" (unverified)"),
                     p.expiresAt(),
                     p.breakGlass() ? " (break-glass)" : "",
                     p.reason()));
@@ -145,6 +148,8 @@ final class StatusCommand implements Callable<Integer> {
     JsonObject o = new JsonObject();
     o.addProperty("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT));
     o.addProperty("actor", p.actor());
+    p.principal().ifPresent(x -> o.addProperty("principal", x));
+    o.addProperty("verified", p.principal().isPresent());
     o.addProperty("reason", p.reason());
     o.addProperty("expires_at", p.expiresAt().toString());
     o.addProperty("break_glass", p.breakGlass());

@@ -78,6 +78,7 @@ final class AuditRecords extends RecordMaker {
             + region
             + " by "
             + pin.actor()
+            + pin.principal().map(p -> " (sent by " + p + ", verified)").orElse("")
             + " expired at "
             + pin.expiresAt()
             + " (command "

@@ -123,10 +123,32 @@ public sealed interface ControllerEvent
       Optional<Duration> ttl,
       boolean breakGlass,
       Instant at,
-      Optional<String> target)
+      Optional<String> target,
+      Optional<String> principal)
       implements ControllerEvent {
 
     public static final Duration MIN_TTL = Duration.ofMinutes(1);
+
+    /** A command whose sender nothing verified (published straight to the commands topic). */
+    public CommandEvent(
+        String eventId,
+        Region region,
+        Action action,
+        String actor,
+        String reason,
+        Optional<Duration> ttl,
+        boolean breakGlass,
+        Instant at,
+        Optional<String> target) {
+      this(eventId, region, action, actor, reason, ttl, breakGlass, at, target, Optional.empty());
+    }
+
+    /** The same command, sent by {@code p} as the command endpoint verified. */
+    public CommandEvent withPrincipal(String p) {
+      return new CommandEvent(
+          eventId, region, action, actor, reason, ttl, breakGlass, at, target, Optional.of(p));
+    }
+
     public static final Duration MAX_TTL = Duration.ofHours(72);
 
     public enum Action {
@@ -221,6 +243,8 @@ public sealed interface ControllerEvent
         throw new IllegalArgumentException("break_glass only applies to drain and pin-serve");
       }
       Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(principal, "principal");
+      principal.ifPresent(p -> Text.requireText(p, "principal", 256));
       Optional<String> field = action.targetField();
       if (field.isPresent()) {
         Text.requireText(

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param createdAt when the command was issued
  * @param expiresAt when the pin stops counting
  * @param breakGlass true when the operator asked to override the safety rules
+ * @param principal who sent the command, as the command endpoint verified; empty when nothing did
  */
 public record Pin(
     String commandId,
@@ -21,7 +22,8 @@ public record Pin(
     String reason,
     Instant createdAt,
     Instant expiresAt,
-    boolean breakGlass) {
+    boolean breakGlass,
+    java.util.Optional<String> principal) {
 
   public static final int MAX_REASON = 500;
 
@@ -36,7 +38,28 @@ public record Pin(
     DRILL
   }
 
+  /** A pin whose sender nothing verified. */
+  public Pin(
+      String commandId,
+      Kind kind,
+      String actor,
+      String reason,
+      Instant createdAt,
+      Instant expiresAt,
+      boolean breakGlass) {
+    this(
+        commandId,
+        kind,
+        actor,
+        reason,
+        createdAt,
+        expiresAt,
+        breakGlass,
+        java.util.Optional.empty());
+  }
+
   public Pin {
+    Objects.requireNonNull(principal, "principal");
     Text.requireText(commandId, "command id", 256);
     Objects.requireNonNull(kind, "pin kind");
     Text.requireText(actor, "requested_by", 256);
@@ -56,7 +79,7 @@ public record Pin(
   public Pin endedAt(Instant at) {
     Instant end = at.isAfter(createdAt) ? at : createdAt.plusMillis(1);
     return end.isBefore(expiresAt)
-        ? new Pin(commandId, kind, actor, reason, createdAt, end, breakGlass)
+        ? new Pin(commandId, kind, actor, reason, createdAt, end, breakGlass, principal)
         : this;
   }
 }

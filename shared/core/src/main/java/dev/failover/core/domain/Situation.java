@@ -301,7 +301,14 @@ public record Situation(Map<Region, RegionMemory> regions) {
   private static Pin pin(CommandEvent e, Pin.Kind kind) {
     Duration ttl = e.ttl().orElseThrow();
     return new Pin(
-        e.eventId(), kind, e.actor(), e.reason(), e.at(), e.at().plus(ttl), e.breakGlass());
+        e.eventId(),
+        kind,
+        e.actor(),
+        e.reason(),
+        e.at(),
+        e.at().plus(ttl),
+        e.breakGlass(),
+        e.principal());
   }
 
   /**

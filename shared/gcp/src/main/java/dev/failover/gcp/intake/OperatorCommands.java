@@ -240,6 +240,9 @@ public final class OperatorCommands {
         command =
             new CommandEvent(
                 m.messageId(), region, action, actor, reason, ttl, breakGlass, at, target);
+        if (principal.isPresent()) {
+          command = command.withPrincipal(principal.get());
+        }
       } catch (IllegalArgumentException e) {
         return new Inbound.Rejected(e.getMessage(), trigger);
       }

@@ -139,6 +139,7 @@ public final class MemoryJson {
               j.addProperty("created_at", p.createdAt().toString());
               j.addProperty("expires_at", p.expiresAt().toString());
               j.addProperty("break_glass", p.breakGlass());
+              p.principal().ifPresent(x -> j.addProperty("principal", x));
               o.add("pin", j);
             });
     rm.lastCommand()
@@ -258,7 +259,8 @@ public final class MemoryJson {
                         p.string("reason"),
                         Instant.parse(p.string("created_at")),
                         Instant.parse(p.string("expires_at")),
-                        p.optBool("break_glass").orElse(false)));
+                        p.optBool("break_glass").orElse(false),
+                        p.optString("principal")));
     Strict s = o.object("state");
     RegionState state =
         new RegionState(

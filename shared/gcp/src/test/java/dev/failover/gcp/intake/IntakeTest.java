@@ -314,6 +314,10 @@ class IntakeTest {
               .orElseThrow();
       assertEquals(Optional.of("alice@example.com"), change.trigger().actor());
       assertEquals(Optional.of("carol@example.com"), change.trigger().principal());
+      assertEquals(
+          Optional.of("carol@example.com"),
+          store.load().region(EU).pin().orElseThrow().principal(),
+          "the pin remembers who sent it, for the records of later ticks");
       assertTrue(
           dev.failover.core.audit.AuditLine.encode(change)
               .contains(

@@ -48,6 +48,40 @@ class MemoryJsonTest {
   }
 
   @Test
+  void aPinsVerifiedSender_andABuildsDeployFacts_surviveTheStore() {
+    ControllerMemory m =
+        ControllerMemory.empty()
+            .record(
+                new CommandEvent(
+                        "c1",
+                        US,
+                        CommandEvent.Action.DRAIN,
+                        "bob",
+                        "maintenance",
+                        Optional.of(Duration.ofHours(1)),
+                        false,
+                        min(0))
+                    .withPrincipal("bob@example.com"))
+            .memory()
+            .record(
+                new dev.failover.core.domain.ControllerEvent.BuildEvent(
+                    "b1",
+                    dev.failover.core.testing.Fixtures.EU,
+                    "build-1",
+                    dev.failover.core.domain.BuildStatus.WORKING,
+                    min(1),
+                    Optional.of(Duration.ofMinutes(10)),
+                    true))
+            .memory();
+    ControllerMemory back = MemoryJson.decode(MemoryJson.encode(m));
+    assertEquals(m, back);
+    assertEquals(Optional.of("bob@example.com"), back.region(US).pin().orElseThrow().principal());
+    var build = back.region(dev.failover.core.testing.Fixtures.EU).build().orElseThrow();
+    assertEquals(Optional.of(Duration.ofMinutes(10)), build.timeout());
+    assertEquals(true, build.sharedDeploy());
+  }
+
+  @Test
   void aDocumentWrittenBeforeLastCommandExisted_stillReads() {
     String old =
         "{\"v\":1,\"regions\":{\"us-central1\":{\"incidents\":[],\"state\":{\"phase\":\"SERVING\","
