@@ -112,8 +112,10 @@ public final class CommandEndpoint {
             door,
             Optional.of(principal));
     if (checked instanceof Inbound.Rejected r) {
-      boolean forbidden = r.reason().startsWith("break_glass is accepted only");
-      return refuse(forbidden ? 403 : 400, r.trigger(), now, r.reason());
+      // break-glass at the command endpoint is forbidden to this caller; the rest is a bad request
+      boolean forbidden =
+          door == Door.ENDPOINT && r.rule().equals(Optional.of(OperatorCommands.WRONG_DOOR));
+      return refuse(forbidden ? 403 : 400, r.trigger(), now, r.reason(), r.rule());
     }
     if (checked instanceof Inbound.Ignored i) {
       return refuse(400, i.trigger(), now, i.reason());
@@ -149,7 +151,12 @@ public final class CommandEndpoint {
   }
 
   private Response refuse(int status, Trigger trigger, Instant now, String reason) {
-    refusals.record(Kind.REJECTED, trigger, now, now, reason);
+    return refuse(status, trigger, now, reason, Optional.empty());
+  }
+
+  private Response refuse(
+      int status, Trigger trigger, Instant now, String reason, Optional<String> rule) {
+    refusals.record(Kind.REJECTED, trigger, now, now, reason, rule);
     return answer(status, reason, trigger.principal().orElse(null));
   }
 

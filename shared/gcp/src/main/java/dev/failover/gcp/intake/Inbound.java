@@ -50,11 +50,19 @@ public sealed interface Inbound permits Inbound.Accepted, Inbound.Ignored, Inbou
     }
   }
 
-  /** Malformed or invalid: redelivery cannot fix it. */
-  record Rejected(String reason, Trigger trigger) implements Inbound {
+  /**
+   * Malformed or invalid: redelivery cannot fix it. {@code rule} names a refusal the review should
+   * be able to count apart, such as {@value OperatorCommands#WRONG_DOOR}.
+   */
+  record Rejected(String reason, Trigger trigger, Optional<String> rule) implements Inbound {
     public Rejected {
       Objects.requireNonNull(reason);
       Objects.requireNonNull(trigger);
+      Objects.requireNonNull(rule);
+    }
+
+    public Rejected(String reason, Trigger trigger) {
+      this(reason, trigger, Optional.empty());
     }
   }
 }

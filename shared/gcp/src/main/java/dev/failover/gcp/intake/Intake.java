@@ -130,7 +130,7 @@ public final class Intake {
   /** An event of one of the event streams, parsed: checked, then handed to the use case. */
   private Outcome event(Stream stream, Inbound in, PubsubMessage m, Instant now) {
     if (in instanceof Inbound.Rejected r) {
-      return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason(), Optional.empty());
+      return refuse(stream, Kind.REJECTED, r.trigger(), now, r.reason(), r.rule());
     }
     if (in instanceof Inbound.Ignored i) {
       return refuse(stream, Kind.IGNORED, i.trigger(), now, i.reason(), i.rule());

@@ -57,6 +57,12 @@ public final class OperatorCommands {
   /** The attribute the endpoints set to the principal Cloud Run authenticated. */
   public static final String PRINCIPAL_ATTRIBUTE = "failover_principal";
 
+  /**
+   * The rule of a command refused for the door it came through: break-glass anywhere but the
+   * break-glass endpoint, or anything else there.
+   */
+  public static final String WRONG_DOOR = "wrong_door";
+
   /** The attribute the endpoints set to their door's wire name. */
   public static final String DOOR_ATTRIBUTE = "failover_endpoint";
 
@@ -255,7 +261,8 @@ public final class OperatorCommands {
                 + (door == Door.TOPIC
                     ? " straight to the commands topic"
                     : " to the command endpoint"),
-            trigger);
+            trigger,
+            Optional.of(WRONG_DOOR));
       }
       if (!breakGlass && door == Door.BREAK_GLASS_ENDPOINT) {
         return new Inbound.Rejected(
@@ -263,7 +270,8 @@ public final class OperatorCommands {
                 + " send "
                 + action.wire()
                 + " to the command endpoint",
-            trigger);
+            trigger,
+            Optional.of(WRONG_DOOR));
       }
       return new Inbound.Accepted(command, trigger);
     } catch (IllegalArgumentException e) {

@@ -85,6 +85,7 @@ class CommandEndpointTest {
     assertEquals(List.of(), published);
     AuditRecord refused = audit.records().get(0);
     assertEquals(AuditRecord.Kind.REJECTED, refused.kind());
+    assertEquals(Optional.of("wrong_door"), refused.rule());
     assertEquals(Optional.of("alice@example.com"), refused.trigger().principal());
     assertEquals(Optional.of("bob@example.com"), refused.trigger().actor());
   }
@@ -105,6 +106,7 @@ class CommandEndpointTest {
         restore.body());
     assertEquals(1, published.size());
     assertEquals(1, audit.records().size());
+    assertEquals(Optional.of("wrong_door"), audit.records().get(0).rule());
   }
 
   @Test

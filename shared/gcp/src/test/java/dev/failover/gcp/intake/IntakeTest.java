@@ -359,6 +359,8 @@ class IntakeTest {
               + " (failoverctl drain --break-glass, with FAILOVER_BREAK_GLASS_ENDPOINT set); this"
               + " command came straight to the commands topic",
           o.summary());
+      assertEquals(
+          Optional.of("wrong_door"), audit.records().get(audit.records().size() - 1).rule());
       assertEquals(Optional.empty(), store.load().region(US).pin());
       Intake.Outcome glass =
           deliver(
