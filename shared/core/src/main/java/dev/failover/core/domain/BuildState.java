@@ -71,11 +71,26 @@ public record BuildState(
    * failed build never does: a failed Cloud Run deploy leaves the previous revision serving.
    */
   public boolean drainsAt(Instant now, Policy policy) {
+    return drainsForDeploy(policy) && now.isBefore(deployDeadline(policy.deployTimeout()));
+  }
+
+  /**
+   * True when this build drained its region for the deploy and the deadline has come at {@code
+   * now}: time to end it, once ({@link #expire}).
+   */
+  public boolean deadlinePassedAt(Instant now, Policy policy) {
+    return drainsForDeploy(policy) && !now.isBefore(deployDeadline(policy.deployTimeout()));
+  }
+
+  /**
+   * Running, deploying this region alone, with {@code drain_on_deploy}, neither forgotten nor
+   * ended.
+   */
+  private boolean drainsForDeploy(Policy policy) {
     return status == BuildStatus.WORKING
         && policy.drainOnDeploy()
         && !forgotten
         && !sharedDeploy
-        && !expired
-        && now.isBefore(deployDeadline(policy.deployTimeout()));
+        && !expired;
   }
 }

@@ -348,13 +348,7 @@ public record Situation(Map<Region, RegionMemory> regions) {
         pin = Optional.empty();
       }
       Optional<BuildState> build = m.build();
-      if (build.isPresent()
-          && build.get().status() == BuildStatus.WORKING
-          && policy.drainOnDeploy()
-          && !build.get().forgotten()
-          && !build.get().sharedDeploy()
-          && !build.get().expired()
-          && !now.isBefore(build.get().deployDeadline(policy.deployTimeout()))) {
+      if (build.isPresent() && build.get().deadlinePassedAt(now, policy)) {
         build = Optional.of(build.get().expire());
         expiredBuilds.put(e.getKey(), build.get());
       }
