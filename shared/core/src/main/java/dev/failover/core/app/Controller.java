@@ -198,13 +198,10 @@ public final class Controller {
     return reconciler.dryRun(store.load(), observed, now);
   }
 
-  /** Audits input that was refused or ignored before reaching memory. */
-  public AuditRecord inputRecord(
-      Kind kind, Trigger trigger, Instant now, Instant received, String message) {
-    return inputRecord(kind, trigger, now, received, message, Optional.empty());
-  }
-
-  /** The same, with the rule that names the case. */
+  /**
+   * Audits input that was refused or ignored before reaching memory; {@code rule} names the case
+   * where the review should count it apart (a test notification, a command at the wrong door).
+   */
   public AuditRecord inputRecord(
       Kind kind,
       Trigger trigger,
