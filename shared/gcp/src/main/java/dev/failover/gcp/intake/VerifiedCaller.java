@@ -87,8 +87,7 @@ public final class VerifiedCaller {
     }
     Strict claims;
     try {
-      String json =
-          new String(Base64.getUrlDecoder().decode(strip(parts[1])), StandardCharsets.UTF_8);
+      String json = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
       claims = Strict.parse(json, "the identity token's claims");
     } catch (IllegalArgumentException e) {
       throw new UnverifiedCallerException(
@@ -126,11 +125,6 @@ public final class VerifiedCaller {
               + "'");
     }
     return value;
-  }
-
-  /** Base64url without padding, as JWTs write it; padding tolerated. */
-  private static String strip(String s) {
-    return s.endsWith("=") ? s.replaceAll("=+$", "") : s;
   }
 
   /** The one value of a header; two values of an authentication header are refused. */
