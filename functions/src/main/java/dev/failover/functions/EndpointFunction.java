@@ -41,14 +41,12 @@ abstract class EndpointFunction implements HttpFunction {
   static void log(PrintStream out, Door door, CommandEndpoint.Response r, long millis) {
     String function = door == Door.ENDPOINT ? "command-endpoint" : "break-glass-endpoint";
     String outcome = r.status() == 202 ? "published" : r.status() >= 500 ? "failed" : "refused";
-    JsonObject line = new JsonObject();
-    line.addProperty(
-        "severity", r.status() == 202 ? "NOTICE" : r.status() >= 500 ? "ERROR" : "WARNING");
-    line.addProperty("message", function + ": " + r.status() + " " + outcome + ": " + r.body());
-    JsonObject labels = new JsonObject();
-    labels.addProperty("failover_function", function);
-    labels.addProperty("failover_outcome", outcome);
-    line.add("logging.googleapis.com/labels", labels);
+    JsonObject line =
+        Handling.summaryLine(
+            r.status() == 202 ? "NOTICE" : r.status() >= 500 ? "ERROR" : "WARNING",
+            function + ": " + r.status() + " " + outcome + ": " + r.body(),
+            function,
+            outcome);
     line.addProperty("status", r.status());
     line.addProperty("latency_ms", millis);
     synchronized (out) {

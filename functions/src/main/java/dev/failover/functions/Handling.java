@@ -55,19 +55,31 @@ final class Handling {
                         }));
   }
 
-  static void log(PrintStream out, Intake.Stream stream, Intake.Outcome o, long millis) {
+  /**
+   * The one line every entry point logs per request: severity, message, and the labels the
+   * log-based metrics and the audit sink filter on ({@code failover_function}, {@code
+   * failover_outcome}).
+   */
+  static JsonObject summaryLine(String severity, String message, String function, String outcome) {
     JsonObject line = new JsonObject();
-    line.addProperty(
-        "severity",
-        o.status().equals("rejected") || o.status().equals("refused")
-            ? "WARNING"
-            : o.wrote() ? "NOTICE" : "INFO");
-    line.addProperty(
-        "message", stream.wire() + " " + o.eventId() + ": " + o.status() + ": " + o.summary());
+    line.addProperty("severity", severity);
+    line.addProperty("message", message);
     JsonObject labels = new JsonObject();
-    labels.addProperty("failover_function", stream.wire());
-    labels.addProperty("failover_outcome", o.status());
+    labels.addProperty("failover_function", function);
+    labels.addProperty("failover_outcome", outcome);
     line.add("logging.googleapis.com/labels", labels);
+    return line;
+  }
+
+  static void log(PrintStream out, Intake.Stream stream, Intake.Outcome o, long millis) {
+    JsonObject line =
+        summaryLine(
+            o.status().equals("rejected") || o.status().equals("refused")
+                ? "WARNING"
+                : o.wrote() ? "NOTICE" : "INFO",
+            stream.wire() + " " + o.eventId() + ": " + o.status() + ": " + o.summary(),
+            stream.wire(),
+            o.status());
     line.addProperty("event_id", o.eventId());
     line.addProperty("latency_ms", millis);
     synchronized (out) {
