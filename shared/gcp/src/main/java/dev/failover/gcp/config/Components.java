@@ -13,7 +13,9 @@ import dev.failover.core.port.LoadBalancer;
 import dev.failover.core.port.Pause;
 import dev.failover.core.port.StateStore;
 import dev.failover.core.port.TrafficSource;
+import dev.failover.gcp.audit.AuditOutbox;
 import dev.failover.gcp.audit.ChangeNotifications;
+import dev.failover.gcp.audit.FirestoreAuditOutbox;
 import dev.failover.gcp.compute.BackendServiceLoadBalancer;
 import dev.failover.gcp.compute.ComputeClients;
 import dev.failover.gcp.compute.UrlMapLoadBalancer;
@@ -55,6 +57,7 @@ public final class Components implements AutoCloseable {
   private final HealthSource health;
   private final TrafficSource traffic;
   private final Optional<ChangeNotifications.Publisher> events;
+  private final Optional<AuditOutbox> auditOutbox;
   private final Consumer<String> warn;
   private final List<AutoCloseable> closeables;
 
@@ -64,6 +67,7 @@ public final class Components implements AutoCloseable {
       HealthSource health,
       TrafficSource traffic,
       Optional<ChangeNotifications.Publisher> events,
+      Optional<AuditOutbox> auditOutbox,
       Consumer<String> warn,
       List<AutoCloseable> closeables) {
     this.store = store;
@@ -71,6 +75,7 @@ public final class Components implements AutoCloseable {
     this.health = health;
     this.traffic = traffic;
     this.events = events;
+    this.auditOutbox = auditOutbox;
     this.warn = warn;
     this.closeables = List.copyOf(closeables);
   }
@@ -90,15 +95,24 @@ public final class Components implements AutoCloseable {
               .orElse(allHealthy(env)),
           TrafficSource.NONE,
           events,
+          Optional.empty(),
           warn,
           closeables);
     }
     LoadBalancer lb = computeLoadBalancer(env, closeables);
-    StateStore store = firestore(env, clock, environment, closeables);
+    Firestore db = firestore(env, environment, closeables);
+    StateStore store =
+        new FirestoreStateStore(
+            db,
+            FirestoreStateStore.keyOf(env.topology().project(), env.topology().resource()),
+            env.google().ledgerTtl(),
+            clock);
+    Optional<AuditOutbox> outbox =
+        Optional.of(new FirestoreAuditOutbox(db, clock, Duration.ofSeconds(10)));
     if (env.embedded().healthFile().isPresent()) {
       // drills and end-to-end tests: health from a file instead of Cloud Monitoring
       HealthSource file = new FileHealthSource(env.embedded().healthFile().get());
-      return new Components(store, lb, file, TrafficSource.NONE, events, warn, closeables);
+      return new Components(store, lb, file, TrafficSource.NONE, events, outbox, warn, closeables);
     }
     Supplier<MetricServiceClient> metrics = metricClient(closeables);
     return new Components(
@@ -112,6 +126,7 @@ public final class Components implements AutoCloseable {
                 warn.accept(
                     "traffic: Cloud Monitoring could not be read; propagation checks wait: " + e)),
         events,
+        outbox,
         warn,
         closeables);
   }
@@ -190,8 +205,8 @@ public final class Components implements AutoCloseable {
     return new BackendServiceLoadBalancer(client, env.topology(), cs.operationTimeout());
   }
 
-  private static StateStore firestore(
-      Env env, Clock clock, Map<String, String> environment, List<AutoCloseable> closeables) {
+  private static Firestore firestore(
+      Env env, Map<String, String> environment, List<AutoCloseable> closeables) {
     FirestoreOptions.Builder fo =
         FirestoreOptions.newBuilder().setProjectId(env.topology().project());
     env.google().firestoreDatabase().ifPresent(fo::setDatabaseId);
@@ -201,11 +216,7 @@ public final class Components implements AutoCloseable {
     }
     Firestore db = fo.build().getService();
     closeables.add(db);
-    return new FirestoreStateStore(
-        db,
-        FirestoreStateStore.keyOf(env.topology().project(), env.topology().resource()),
-        env.google().ledgerTtl(),
-        clock);
+    return db;
   }
 
   /** One Monitoring client, created on first use and shared by health and traffic. */
@@ -271,6 +282,14 @@ public final class Components implements AutoCloseable {
 
   public TrafficSource traffic() {
     return traffic;
+  }
+
+  /**
+   * Where audit rows wait when the audit table cannot be written: the controller's Firestore
+   * database with the google adapters; none with the embedded ones (they write no table).
+   */
+  public Optional<AuditOutbox> auditOutbox() {
+    return auditOutbox;
   }
 
   /**

@@ -80,6 +80,7 @@ public record Env(
           "FAILOVER_LB_FILE",
           "FAILOVER_HEALTH_FILE",
           "FAILOVER_AUDIT",
+          "FAILOVER_BIGQUERY_ENDPOINT",
           "FAILOVER_EVENTS",
           "FAILOVER_VERIFIED_COMMANDS_TOPIC",
           "K_SERVICE",
@@ -329,8 +330,16 @@ public record Env(
 
   private static String audit(Map<String, String> env, Problems p) {
     String audit = env.getOrDefault("FAILOVER_AUDIT", Defaults.AUDIT);
-    if (!audit.equals("stdout") && !audit.startsWith("file:")) {
-      p.add("FAILOVER_AUDIT", "stdout or file:PATH, got '" + audit + "'");
+    if (!audit.equals("stdout")
+        && !audit.startsWith("file:")
+        && !audit.matches(
+            "bigquery:projects/[a-z][-a-z0-9.:]{4,61}[a-z0-9]/datasets/[A-Za-z0-9_]{1,1024}"
+                + "/tables/[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd}\\p{Zs}]{1,1024}")) {
+      p.add(
+          "FAILOVER_AUDIT",
+          "stdout, file:PATH or bigquery:projects/PROJECT/datasets/DATASET/tables/TABLE, got '"
+              + Text.printable(audit)
+              + "'");
     }
     return audit;
   }
