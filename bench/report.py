@@ -70,8 +70,8 @@ w("| 7 | round trip added in normal operation, subsets mode (model) | 0 ms again
 
 w("\n## 1. Cold start under the Functions Framework invoker\n")
 w("`ProcessBench`: each run spawns `java %s -jar java-function-invoker-1.4.3.jar` twice, once with an empty" % proc["jvm_options"].strip())
-w("`CloudEventsFunction` (the baseline, %d-byte jar) and once with our `AlertsFunction` (the shaded %.0f MB jar)," % (proc["baseline_jar_bytes"], proc["jar_bytes"] / 1e6))
-w("and times spawn → first 2xx answer to a real-shaped Monitoring alert pushed as a CloudEvent. Our")
+w("HTTP function (the baseline, %d-byte jar) and once with our `AlertsFunction` (the shaded %.0f MB jar)," % (proc["baseline_jar_bytes"], proc["jar_bytes"] / 1e6))
+w("and times spawn → first 2xx answer to a real-shaped Monitoring alert in a Pub/Sub push request. Our")
 w("answer comes after the drain it causes is written: memory in the Firestore emulator, the PATCH to the")
 w("Compute fake, both on loopback (a fresh URL map and controller document per run). `-XX:MaxRAM=512m` is")
 w("the memory terraform gives the functions; `-XX:TieredStopAtLevel=1` is what terraform sets in")
@@ -82,7 +82,7 @@ w("| empty function (baseline) | %d | %d | 1.0× | 1.0× |" % (pct(cb, .5), pct(
 w("| AlertsFunction | %d | %d | %.1f× | %.1f× |" % (pct(co, .5), pct(co, .99), pct(co, .5) / pct(cb, .5), pct(co, .99) / pct(cb, .99)))
 fe = proc["first_event_handling_ms_ours"]
 w("\nOf our cold start, the handling of the first event (client set-up included, as the function logs it)")
-w("takes %d ms (median); the rest is the JVM, the invoker and the CloudEvent path, as for the baseline." % pct(fe, .5))
+w("takes %d ms (median); the rest is the JVM, the invoker and the HTTP path, as for the baseline." % pct(fe, .5))
 w("The goal is **not met**. Measured in a fresh JVM (C1, emulator warm): creating the Compute client")
 w("costs 350-480 ms and the Firestore client 180-300 ms (class loading and initialisation of gax,")
 w("protobuf descriptors, gRPC/Netty), the first Firestore read 185 ms, the first Compute GET 110-190 ms,")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Serves one function locally under the real Functions Framework invoker (1.4.3).
-#   functions/run-local.sh [AlertsFunction|BuildsFunction|CommandsFunction|TickFunction] [PORT]
+#   functions/run-local.sh [AlertsFunction|BuildsFunction|CommandsFunction|VerifiedCommandsFunction|TickFunction|CommandEndpointFunction] [PORT]
+# The event functions take a Pub/Sub push request (POST of the wrapped message, as their push
+# subscriptions send it); the endpoint takes a failover.command/v1 POST.
 # Configuration comes from the environment (see README); FAILOVER_TOPOLOGY defaults to examples/topology.json.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Process-level figures under the real Functions Framework invoker, each against an empty
- * CloudEventsFunction served by the same invoker with the same JVM flags, in the same run:
+ * Process-level figures under the real Functions Framework invoker, each against an empty HTTP
+ * function served by the same invoker with the same JVM flags, in the same run:
  *
  * <ul>
- *   <li>cold start: process spawn to the first 2xx answer to a real-shaped Monitoring alert (for
- *       our function that answer comes after the drain it causes is written: Firestore emulator and
- *       Compute fake on loopback);
+ *   <li>cold start: process spawn to the first 2xx answer to a real-shaped Monitoring alert in a
+ *       Pub/Sub push request (for our function that answer comes after the drain it causes is
+ *       written: Firestore emulator and Compute fake on loopback);
  *   <li>memory: peak RSS (the kernel's VmHWM) of the process during a storm of 1,000 alert
  *       notifications (six incidents, two regions, a fifth of them redeliveries) sent over 10 s,
  *       eight at a time at most, and the Compute calls the storm caused.
@@ -268,10 +268,6 @@ public final class ProcessBench {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
               .timeout(Duration.ofSeconds(30))
               .header("Content-Type", "application/json")
-              .header("ce-specversion", "1.0")
-              .header("ce-id", Long.toHexString(System.nanoTime()))
-              .header("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
-              .header("ce-source", "//pubsub.googleapis.com/projects/demo-project/topics/alerts")
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();
       return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -30,12 +30,37 @@ abstract class EndpointFunction implements HttpFunction {
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(PubsubMessage.MAX_DATA_BYTES + 1);
     }
+    Wiring.Endpoint endpoint = Wiring.endpoint(door());
     CommandEndpoint.Response r =
-        Wiring.endpoint(door()).handle(request.getMethod(), request.getHeaders(), body);
+        afterDelivery(
+            endpoint, endpoint.handler().handle(request.getMethod(), request.getHeaders(), body));
     response.setStatusCode(r.status());
     response.setContentType("application/json");
     response.getWriter().write(r.body());
     log(System.out, door(), r, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * A refusal's audit row appended before the answer. If it can be neither appended nor kept (the
+   * endpoints have no outbox), the caller is told to send again, 503, rather than given an answer
+   * whose record is only a log line: a command is never refused without a row in the audit table. A
+   * published command writes no record here (the verified-commands function records it); rows of
+   * earlier refusals that are still pending do not change its answer, and stay for the next.
+   */
+  static CommandEndpoint.Response afterDelivery(
+      Wiring.Endpoint endpoint, CommandEndpoint.Response r) {
+    try {
+      endpoint.audit().ifPresent(a -> a.afterDelivery(false));
+      return r;
+    } catch (RuntimeException e) {
+      if (r.status() == 202) {
+        return r;
+      }
+      return new CommandEndpoint.Response(
+          503,
+          "{\"error\":\"the audit record of this request could not be written; nothing was"
+              + " published: send again\"}");
+    }
   }
 
   static void log(PrintStream out, Door door, CommandEndpoint.Response r, long millis) {

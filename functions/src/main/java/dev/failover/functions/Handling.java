@@ -2,22 +2,33 @@ package dev.failover.functions;
 
 import com.google.gson.JsonObject;
 import dev.failover.gcp.intake.Intake;
-import io.cloudevents.CloudEvent;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The four steps every entry point takes: parse (the CloudEvent's data), guard and call the use
- * case ({@link Intake#handle}), and log one summary line. Rejected and ignored input returns
- * normally (acked); transient failures throw (HTTP 500, Pub/Sub redelivers).
+ * The four steps every entry point takes: parse (the push request's envelope), guard and call the
+ * use case ({@link Intake#handle}), and log one summary line. Rejected and ignored input returns
+ * normally (acked); transient failures throw (HTTP 500, Pub/Sub redelivers). Whatever the outcome,
+ * the delivery's audit records are handed on before the answer ({@link Wiring#afterDelivery}): a
+ * function instance gets no CPU once it has answered.
  */
 final class Handling {
   private Handling() {}
 
-  static Intake.Outcome accept(Intake.Stream stream, CloudEvent event) {
-    byte[] data = event.getData() == null ? null : event.getData().toBytes();
+  static Intake.Outcome accept(Intake.Stream stream, byte[] envelope) {
     long started = System.nanoTime();
-    Intake.Outcome o = Wiring.intake().handle(stream, data, event.getId());
+    Intake.Outcome o;
+    try {
+      o = Wiring.intake().handle(stream, envelope, null);
+    } catch (RuntimeException | Error e) {
+      try {
+        Wiring.afterDelivery(stream);
+      } catch (RuntimeException f) {
+        e.addSuppressed(f);
+      }
+      throw e;
+    }
+    Wiring.afterDelivery(stream);
     log(System.out, stream, o, (System.nanoTime() - started) / 1_000_000);
     if (stream == Intake.Stream.TICK) {
       levels(System.out, o);

@@ -1,14 +1,9 @@
 package dev.failover.functions;
 
-import dev.failover.core.port.AuditSink;
-import dev.failover.gcp.audit.CloudLoggingAuditSink;
-import dev.failover.gcp.audit.NdjsonFileAuditSink;
+import dev.failover.gcp.audit.AuditOutput;
 import dev.failover.gcp.config.Components;
 import dev.failover.gcp.config.Env;
 import dev.failover.gcp.intake.Intake;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,29 +22,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Wiring {
 
   /**
-   * What one function instance runs on: the handlers, and the adapters under them when they were
-   * opened from a configuration (read once at warm-up).
+   * What one function instance runs on: the handlers, the adapters under them when they were opened
+   * from a configuration (read once at warm-up), and where the audit records go when that needs a
+   * step after each delivery (rows of the audit table).
    */
-  public record Composition(Intake intake, Optional<Components> components) {
+  public record Composition(
+      Intake intake, Optional<Components> components, Optional<AuditOutput> audit) {
     public Composition {
       Objects.requireNonNull(intake, "intake");
       Objects.requireNonNull(components, "components");
+      Objects.requireNonNull(audit, "audit");
     }
 
     /** The handlers over {@code components}, as production builds them. */
+    public static Composition of(Components components, Intake intake, AuditOutput audit) {
+      return new Composition(intake, Optional.of(components), Optional.of(audit));
+    }
+
+    /** The handlers over {@code components}, their records written as they are made. */
     public static Composition of(Components components, Intake intake) {
-      return new Composition(intake, Optional.of(components));
+      return new Composition(intake, Optional.of(components), Optional.empty());
     }
 
     /** Handlers put together by hand (tests over in-memory adapters). */
     public static Composition of(Intake intake) {
-      return new Composition(intake, Optional.empty());
+      return new Composition(intake, Optional.empty(), Optional.empty());
+    }
+
+    /** Handlers put together by hand, their records going to {@code audit}. */
+    public static Composition of(Intake intake, AuditOutput audit) {
+      return new Composition(intake, Optional.empty(), Optional.of(audit));
+    }
+
+    /** After a delivery of {@code stream}: its audit rows appended (see {@link AuditOutput}). */
+    void afterDelivery(Intake.Stream stream) {
+      audit.ifPresent(a -> a.afterDelivery(stream == Intake.Stream.TICK));
     }
   }
 
   private static volatile Composition current;
-  private static final java.util.Map<
-          dev.failover.gcp.intake.OperatorCommands.Door, dev.failover.gcp.intake.CommandEndpoint>
+
+  /** A command endpoint and where its refusals' audit records go. */
+  record Endpoint(dev.failover.gcp.intake.CommandEndpoint handler, Optional<AuditOutput> audit) {}
+
+  private static final java.util.Map<dev.failover.gcp.intake.OperatorCommands.Door, Endpoint>
       endpoints = new java.util.concurrent.ConcurrentHashMap<>();
   private static final AtomicBoolean warming = new AtomicBoolean();
 
@@ -57,6 +73,20 @@ public final class Wiring {
 
   public static Intake intake() {
     return composition().intake();
+  }
+
+  /**
+   * After every delivery, whatever its outcome, before the function answers: hands the delivery's
+   * audit records on to where they are kept (see {@link Composition#afterDelivery}).
+   *
+   * @throws dev.failover.core.port.TransientException when they could be neither written nor kept:
+   *     the delivery fails, to be retried
+   */
+  static void afterDelivery(Intake.Stream stream) {
+    Composition c = current;
+    if (c != null) {
+      c.afterDelivery(stream);
+    }
   }
 
   private static Composition composition() {
@@ -91,13 +121,14 @@ public final class Wiring {
         new Thread(
             () -> {
               try {
-                composition()
-                    .components()
+                Composition c = composition();
+                c.components()
                     .ifPresent(
-                        c -> {
-                          c.store().load();
-                          c.loadBalancer().read();
+                        parts -> {
+                          parts.store().load();
+                          parts.loadBalancer().read();
                         });
+                c.audit().ifPresent(AuditOutput::warm);
               } catch (RuntimeException e) {
                 // the first event builds again and reports the problem
               }
@@ -109,21 +140,26 @@ public final class Wiring {
 
   /**
    * The command endpoint behind {@code door}, built once per instance from the environment: the
-   * topology (to check commands), the audit sink and the verified-commands topic. It needs neither
-   * memory nor the load balancer.
+   * topology (to check commands), the audit output (no outbox: the endpoints' account may touch
+   * nothing but the verified-commands topic and the audit table) and the verified-commands topic.
+   * It needs neither memory nor the load balancer.
    */
-  static dev.failover.gcp.intake.CommandEndpoint endpoint(
-      dev.failover.gcp.intake.OperatorCommands.Door door) {
+  static Endpoint endpoint(dev.failover.gcp.intake.OperatorCommands.Door door) {
     return endpoints.computeIfAbsent(
         door,
         d -> {
           Env env = Env.from(System.getenv());
-          return dev.failover.gcp.config.Assembly.commandEndpoint(
-              d,
-              env,
-              Components.verifiedCommands(System.getenv()),
-              auditSink(env),
-              Clock.systemUTC());
+          AuditOutput audit =
+              AuditOutput.open(
+                  env.audit(), System.getenv(), Optional.empty(), System.out, System.err::println);
+          return new Endpoint(
+              dev.failover.gcp.config.Assembly.commandEndpoint(
+                  d,
+                  env,
+                  Components.verifiedCommands(System.getenv()),
+                  audit.sink(),
+                  Clock.systemUTC()),
+              Optional.of(audit));
         });
   }
 
@@ -143,10 +179,18 @@ public final class Wiring {
   public static void installEndpoint(
       dev.failover.gcp.intake.OperatorCommands.Door door,
       dev.failover.gcp.intake.CommandEndpoint endpoint) {
+    installEndpoint(door, endpoint, Optional.empty());
+  }
+
+  /** Replaces the endpoint behind a door and where its records go (tests); null forgets it. */
+  public static void installEndpoint(
+      dev.failover.gcp.intake.OperatorCommands.Door door,
+      dev.failover.gcp.intake.CommandEndpoint endpoint,
+      Optional<AuditOutput> audit) {
     if (endpoint == null) {
       endpoints.remove(door);
     } else {
-      endpoints.put(door, endpoint);
+      endpoints.put(door, new Endpoint(endpoint, audit));
     }
   }
 
@@ -157,29 +201,20 @@ public final class Wiring {
     current = replacement;
   }
 
-  /** FAILOVER_AUDIT: an NDJSON file ({@code file:PATH}), else Cloud Logging lines on stdout. */
-  private static AuditSink auditSink(Env env) {
-    if (env.audit().startsWith("file:")) {
-      try {
-        return new NdjsonFileAuditSink(Path.of(env.audit().substring("file:".length())), true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("FAILOVER_AUDIT: cannot open " + env.audit(), e);
-      }
-    }
-    return new CloudLoggingAuditSink(System.out);
-  }
-
   static Composition fromEnvironment(Env env) {
-    AuditSink audit = auditSink(env);
     Components opened =
         Components.open(
             env, Clock.systemUTC(), System.getenv(), message -> System.err.println(message));
+    AuditOutput audit =
+        AuditOutput.open(
+            env.audit(), System.getenv(), opened.auditOutbox(), System.out, System.err::println);
     return Composition.of(
         opened,
         opened.intake(
             env,
-            audit,
+            audit.sink(),
             Clock.systemUTC(),
-            d -> Thread.sleep(Math.min(d.toMillis(), Duration.ofSeconds(5).toMillis()))));
+            d -> Thread.sleep(Math.min(d.toMillis(), Duration.ofSeconds(5).toMillis()))),
+        audit);
   }
 }

@@ -16,6 +16,9 @@ import dev.failover.core.port.Pause;
 import dev.failover.core.port.TransientException;
 import dev.failover.core.testing.Fixtures;
 import dev.failover.core.testing.RecordingAuditSink;
+import dev.failover.gcp.audit.AuditOutput;
+import dev.failover.gcp.audit.AuditRow;
+import dev.failover.gcp.audit.AuditTable;
 import dev.failover.gcp.config.Assembly;
 import dev.failover.gcp.config.Env;
 import dev.failover.gcp.intake.CloudBuilds;
@@ -30,16 +33,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alerts function served by the real Functions Framework invoker (1.4.3), over HTTP, in binary
- * and structured CloudEvents mode: 2xx for handled and refused input, 500 for a transient failure.
+ * The alerts function served by the real Functions Framework invoker (1.4.3), over HTTP, as a
+ * Pub/Sub push subscription calls it: 204 (acked) for handled and refused input, 500 (redelivered)
+ * for a transient failure, and the push bodies Pub/Sub and its emulator really send.
  */
 class FunctionsOverHttpTest {
   private static final Topology TOPOLOGY = Fixtures.three(Mode.URL_MAP_WEIGHTS);
@@ -60,7 +68,7 @@ class FunctionsOverHttpTest {
         new Invoker(
             port,
             AlertsFunction.class.getName(),
-            "cloudevent",
+            "http",
             FunctionsOverHttpTest.class.getClassLoader());
     invoker.startTestServer();
   }
@@ -71,11 +79,22 @@ class FunctionsOverHttpTest {
     Wiring.install(null);
   }
 
+  private ScriptedHealthSource health;
+
+  private static Env env() {
+    return Env.embedded(
+        TOPOLOGY,
+        Policy.defaults(),
+        Map.of(),
+        CloudBuilds.Routing.defaults(Optional.empty()),
+        Duration.ofDays(3650));
+  }
+
   @BeforeEach
   void install() {
     lb = new InMemoryLoadBalancer(TOPOLOGY.baseConfig());
     audit = new RecordingAuditSink();
-    ScriptedHealthSource health = new ScriptedHealthSource();
+    health = new ScriptedHealthSource();
     for (Region r : TOPOLOGY.regionNames()) {
       health.report(r, Health.Status.HEALTHY, Instant.now().minus(Duration.ofHours(1)));
     }
@@ -83,17 +102,16 @@ class FunctionsOverHttpTest {
     // alert: an incident that old in a healthy region would be closed as stale
     // (incident_stale_after)
     health.report(Region.of("us-central1"), Health.Status.UNHEALTHY, Instant.now());
-    Env env =
-        Env.embedded(
-            TOPOLOGY,
-            Policy.defaults(),
-            Map.of(),
-            CloudBuilds.Routing.defaults(Optional.empty()),
-            Duration.ofDays(3650));
     Wiring.install(
         Wiring.Composition.of(
             Assembly.intake(
-                env, new InMemoryStateStore(), lb, health, audit, Clock.systemUTC(), Pause.NONE)));
+                env(),
+                new InMemoryStateStore(),
+                lb,
+                health,
+                audit,
+                Clock.systemUTC(),
+                Pause.NONE)));
   }
 
   private static String alertData() throws Exception {
@@ -102,32 +120,11 @@ class FunctionsOverHttpTest {
     }
   }
 
-  private static HttpResponse<String> binary(String envelope, String id) throws Exception {
+  /** What a push subscription sends: POST, the wrapped message as JSON. */
+  private static HttpResponse<String> push(String body) throws Exception {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
             .header("Content-Type", "application/json")
-            .header("ce-specversion", "1.0")
-            .header("ce-id", id)
-            .header("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
-            .header(
-                "ce-source", "//pubsub.googleapis.com/projects/demo-project/topics/failover-alerts")
-            .POST(HttpRequest.BodyPublishers.ofString(envelope))
-            .build();
-    return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> structured(String envelope, String id) throws Exception {
-    String body =
-        "{\"specversion\":\"1.0\",\"id\":\""
-            + id
-            + "\",\"type\":\"google.cloud.pubsub.topic.v1.messagePublished\","
-            + "\"source\":\"//pubsub.googleapis.com/projects/demo-project/topics/failover-alerts\","
-            + "\"datacontenttype\":\"application/json\",\"data\":"
-            + envelope
-            + "}";
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-            .header("Content-Type", "application/cloudevents+json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
@@ -136,35 +133,127 @@ class FunctionsOverHttpTest {
   private static String envelope(String data) {
     String id = Integer.toString(ids++);
     return PubsubMessage.envelope(
-        id, Instant.now(), Map.of(), data, "projects/demo-project/subscriptions/eventarc-s");
+        id, Instant.now(), Map.of(), data, "projects/demo-project/subscriptions/failover-alerts");
   }
 
   @Test
-  void binaryMode_validAlert_is200AndDrains() throws Exception {
-    HttpResponse<String> r = binary(envelope(alertData()), "b-1");
-    assertEquals(200, r.statusCode());
+  void aPushOfAValidAlert_is204AndDrains() throws Exception {
+    HttpResponse<String> r = push(envelope(alertData()));
+    assertEquals(204, r.statusCode());
     assertEquals("asia-east1=100 europe-west1=100 us-central1=0", lb.config().display());
   }
 
+  /**
+   * The body as the Pub/Sub emulator pushes it (gcp-local-testing recipe, section 2: slashes
+   * escaped, both casings of the id and the time) and as Pub/Sub documents it with a dead-letter
+   * policy ({@code deliveryAttempt}): both are read, and the message id is the one deduplicated on.
+   */
   @Test
-  void structuredMode_validAlert_is200AndDrains() throws Exception {
-    HttpResponse<String> r = structured(envelope(alertData()), "s-1");
-    assertEquals(200, r.statusCode());
+  void theGoldenPushBodies_areReadAsTheMessageTheyCarry() throws Exception {
+    String data = Base64.getEncoder().encodeToString(alertData().getBytes(StandardCharsets.UTF_8));
+    String now = Instant.now().toString();
+    String emulator =
+        "{\"subscription\":\"projects\\/demo-project\\/subscriptions\\/failover-alerts\","
+            + "\"message\":{\"publishTime\":\""
+            + now
+            + "\",\"data\":\""
+            + data
+            + "\",\"publish_time\":\""
+            + now
+            + "\",\"messageId\":\"4\",\"attributes\":{},\"message_id\":\"4\"}}";
+    assertEquals(204, push(emulator).statusCode());
     assertEquals(1, lb.writes().size());
+    String documented =
+        "{\"message\":{\"attributes\":{},\"data\":\""
+            + data
+            + "\",\"messageId\":\"4\",\"message_id\":\"4\",\"publishTime\":\""
+            + now
+            + "\",\"publish_time\":\""
+            + now
+            + "\"},\"subscription\":\"projects/demo-project/subscriptions/failover-alerts\","
+            + "\"deliveryAttempt\":2}";
+    assertEquals(204, push(documented).statusCode());
+    assertEquals(1, lb.writes().size(), "the same message id: a redelivery, nothing new");
+    assertTrue(
+        audit.records().stream()
+            .anyMatch(a -> a.kind().wire().equals("ignored") && a.trigger().eventId().equals("4")),
+        audit.records().toString());
   }
 
   @Test
-  void rejectedInput_is200SoPubSubDoesNotRetryIt() throws Exception {
-    HttpResponse<String> r = binary("{\"message\":{\"data\":\"!!\",\"messageId\":\"9\"}}", "r-1");
-    assertEquals(200, r.statusCode());
+  void rejectedInput_is204SoPubSubDoesNotRetryIt() throws Exception {
+    HttpResponse<String> r = push("{\"message\":{\"data\":\"!!\",\"messageId\":\"9\"}}");
+    assertEquals(204, r.statusCode());
     assertEquals(0, lb.writes().size());
     assertEquals("rejected", audit.records().get(0).kind().wire());
   }
 
   @Test
+  void anEnvelopeOverTheLimit_isRejectedAsSuch_andAcked() throws Exception {
+    HttpResponse<String> r =
+        push("{\"pad\":\"" + "x".repeat(PubsubMessage.MAX_ENVELOPE_BYTES) + "\"}");
+    assertEquals(204, r.statusCode());
+    assertEquals(0, lb.writes().size());
+    assertTrue(audit.records().get(0).message().contains("at most"), audit.records().toString());
+  }
+
+  @Test
+  void aGet_is405AndChangesNothing() throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, r.statusCode());
+    assertEquals(0, lb.writes().size());
+    assertEquals(0, audit.records().size());
+  }
+
+  /**
+   * The audit table down and no outbox to keep the rows in: the drain is written all the same (it
+   * never waits for BigQuery), the delivery answers 500 so Pub/Sub redelivers, and the redelivery
+   * (a duplicate for the controller) appends the first attempt's rows with its own.
+   */
+  @Test
+  void auditRowsThatCanBeNeitherAppendedNorKept_failTheDelivery_andArriveWithTheRedelivery()
+      throws Exception {
+    List<List<AuditRow>> appended = new ArrayList<>();
+    AtomicInteger failures = new AtomicInteger(1);
+    AuditTable table =
+        rows -> {
+          if (failures.getAndDecrement() > 0) {
+            throw new TransientException("BigQuery answered UNAVAILABLE");
+          }
+          appended.add(rows);
+        };
+    AuditOutput out = AuditOutput.bigQuery(audit, table, Optional.empty(), m -> {}, List.of());
+    Wiring.install(
+        Wiring.Composition.of(
+            Assembly.intake(
+                env(),
+                new InMemoryStateStore(),
+                lb,
+                health,
+                out.sink(),
+                Clock.systemUTC(),
+                Pause.NONE),
+            out));
+    String envelope = envelope(alertData());
+    assertEquals(500, push(envelope).statusCode());
+    assertEquals(1, lb.writes().size(), "the drain went out");
+    assertEquals(List.of(), appended);
+    assertEquals(204, push(envelope).statusCode());
+    List<String> ids = appended.stream().flatMap(List::stream).map(AuditRow::recordId).toList();
+    assertEquals(
+        audit.records().stream().map(a -> a.recordId()).distinct().toList(),
+        ids.stream().distinct().toList(),
+        "every record, the first attempt's included, is a row");
+    assertEquals(1, lb.writes().size(), "the redelivery changed nothing");
+  }
+
+  @Test
   void transientFailure_is500SoPubSubRedelivers() throws Exception {
     lb.failNextApply(new TransientException("compute answered 503"));
-    HttpResponse<String> r = binary(envelope(alertData()), "t-1");
+    HttpResponse<String> r = push(envelope(alertData()));
     assertEquals(500, r.statusCode());
     assertTrue(audit.records().stream().anyMatch(a -> a.outcome().wire().equals("failed")));
   }

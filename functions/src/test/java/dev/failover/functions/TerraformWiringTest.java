@@ -7,7 +7,9 @@ import dev.failover.gcp.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,19 +72,31 @@ class TerraformWiringTest {
     assertEquals(new TreeSet<>(Env.VARIABLES), inCode);
   }
 
+  /**
+   * Each event function Terraform deploys is an HTTP function for a push subscription, and handles
+   * the stream of the topic its subscription reads (functions key: entry point and topic).
+   */
   @Test
   void everyEntryPointTerraformNames_isAFunctionClass() throws Exception {
     Matcher m =
-        Pattern.compile("entry_point = \"([a-zA-Z.]+)\"")
+        Pattern.compile(
+                "(?s)\\n    ([a-z]+) = \\{\\s*entry_point = \"([a-zA-Z.]+)\"\\s*topic\\s*= ([^\\n]+)")
             .matcher(Files.readString(MODULE.resolve("main.tf")));
-    int n = 0;
+    Map<String, String> streams = new TreeMap<>();
     while (m.find()) {
-      n++;
-      Class<?> c = Class.forName(m.group(1));
-      assertTrue(
-          com.google.cloud.functions.CloudEventsFunction.class.isAssignableFrom(c), c.getName());
+      Class<?> c = Class.forName(m.group(2));
+      assertTrue(PushFunction.class.isAssignableFrom(c), c.getName());
+      PushFunction f = (PushFunction) c.getDeclaredConstructor().newInstance();
+      streams.put(m.group(1), f.stream().wire() + " <- " + m.group(3).strip());
     }
-    assertEquals(5, n, "alerts, builds, commands, verified commands, tick");
+    assertEquals(
+        Map.of(
+            "alerts", "alerts <- google_pubsub_topic.alerts.id",
+            "builds", "builds <- local.cloud_builds_topic",
+            "commands", "commands <- google_pubsub_topic.commands.id",
+            "verified", "verified_commands <- google_pubsub_topic.verified_commands.id",
+            "tick", "tick <- google_pubsub_topic.ticks.id"),
+        streams);
     Matcher e =
         Pattern.compile("entry_point = \"([a-zA-Z.]+)\"")
             .matcher(Files.readString(MODULE.resolve("endpoints.tf")));

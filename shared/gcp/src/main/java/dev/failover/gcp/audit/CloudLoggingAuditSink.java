@@ -7,9 +7,9 @@ import java.io.PrintStream;
 
 /**
  * Writes each record as one structured Cloud Logging line on stdout: the record's fields at the top
- * level of {@code jsonPayload} (so a log sink routes them to BigQuery with their names), plus
- * {@code severity} and {@code logging.googleapis.com/labels}. {@code message} is the record's
- * summary, which Cloud Logging shows as the entry's text.
+ * level of {@code jsonPayload} (the log-based metrics extract kind, rule and outcome), plus {@code
+ * severity} and {@code logging.googleapis.com/labels}. {@code message} is the record's summary,
+ * which Cloud Logging shows as the entry's text.
  */
 public final class CloudLoggingAuditSink implements AuditSink {
   private final PrintStream out;

@@ -96,15 +96,17 @@ public final class Intake {
    * Handles one delivery.
    *
    * @param stream which entry point received it
-   * @param cloudEventData the CloudEvent's data (the Pub/Sub envelope JSON)
-   * @param cloudEventId the CloudEvent id (the Pub/Sub message id), used when the envelope has none
+   * @param envelope the Pub/Sub envelope JSON: a push request's body (or an Eventarc CloudEvent's
+   *     data, which has the same shape)
+   * @param deliveryId the delivery's own id where the transport has one (a CloudEvent id), used
+   *     when the envelope has no message id; null for push requests
    */
-  public Outcome handle(Stream stream, byte[] cloudEventData, String cloudEventId) {
+  public Outcome handle(Stream stream, byte[] envelope, String deliveryId) {
     Instant now = clock.instant();
-    String fallbackId = cloudEventId == null || cloudEventId.isBlank() ? "unknown" : cloudEventId;
+    String fallbackId = deliveryId == null || deliveryId.isBlank() ? "unknown" : deliveryId;
     PubsubMessage m;
     try {
-      m = PubsubMessage.fromCloudEventData(cloudEventData, fallbackId);
+      m = PubsubMessage.fromEnvelope(envelope, fallbackId);
     } catch (PubsubMessage.MalformedMessageException e) {
       return refuse(
           stream,

@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A Pub/Sub message as Eventarc delivers it in a CloudEvent's data ({@code MessagePublishedData}):
- * {@code {"message": {"data": base64, "attributes": {...}, "messageId": ..., "publishTime": ...},
- * "subscription": ...}}. Push bodies that carry both casings ({@code message_id}) are read too;
- * unknown fields are ignored.
+ * A Pub/Sub message as a push subscription delivers it (the wrapped push request body, which
+ * carries both casings: {@code messageId} and {@code message_id}, {@code publishTime} and {@code
+ * publish_time}, and {@code deliveryAttempt} where the subscription has a dead-letter policy), or
+ * as Eventarc put it in a CloudEvent's data ({@code MessagePublishedData}, the same shape): {@code
+ * {"message": {"data": base64, "attributes": {...}, "messageId": ..., "publishTime": ...},
+ * "subscription": ...}}. Unknown fields are ignored.
  *
  * @param messageId the Pub/Sub message id: the delivery's identity for deduplication
  * @param publishTime when Pub/Sub accepted the message, if given
@@ -52,8 +54,8 @@ public record PubsubMessage(
     }
   }
 
-  /** Reads the CloudEvent data of a {@code google.cloud.pubsub.topic.v1.messagePublished}. */
-  public static PubsubMessage fromCloudEventData(byte[] body, String fallbackId) {
+  /** Reads a push request's body (or the data of an Eventarc {@code messagePublished} event). */
+  public static PubsubMessage fromEnvelope(byte[] body, String fallbackId) {
     if (body == null || body.length == 0) {
       throw new MalformedMessageException("the event has no data");
     }
@@ -165,7 +167,7 @@ public record PubsubMessage(
     }
   }
 
-  /** Encodes a message as Eventarc's CloudEvent data, for tests and the simulator. */
+  /** Encodes a message as a push request's body, for tests and the simulator. */
   public static String envelope(
       String messageId,
       Instant publishTime,

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The structured Cloud Logging line: the record's fields at the top level of jsonPayload, plus
  * severity and labels, which Cloud Logging takes out of the payload; what is left loads into the
- * schema, so the log sink's BigQuery columns carry the record's names.
+ * schema: the line and the audit table's row say the same.
  */
 class CloudLoggingAuditSinkTest {
 

@@ -101,4 +101,36 @@ class EnvTest {
             + " which is not in the topology",
         e.getMessage());
   }
+
+  @Test
+  void audit_takesStdoutAFileOrABigQueryTable_andNamesTheVariableOtherwise() {
+    for (String ok :
+        java.util.List.of(
+            "stdout",
+            "file:out/audit.ndjson",
+            "bigquery:projects/demo-project/datasets/failover_audit/tables/audit_records")) {
+      assertEquals(
+          ok, Env.from(Map.of("FAILOVER_TOPOLOGY", TOPOLOGY, "FAILOVER_AUDIT", ok)).audit());
+    }
+    for (String bad :
+        java.util.List.of(
+            "bigquery",
+            "bigquery:failover_audit.audit_records",
+            "bigquery:projects/demo-project/datasets/failover-audit/tables/audit_records",
+            "bigquery:projects/demo-project/datasets/d/tables/t/extra",
+            "syslog")) {
+      Env.InvalidEnvironmentException e =
+          assertThrows(
+              Env.InvalidEnvironmentException.class,
+              () -> Env.from(Map.of("FAILOVER_TOPOLOGY", TOPOLOGY, "FAILOVER_AUDIT", bad)));
+      assertEquals(
+          "invalid configuration:\n"
+              + "  FAILOVER_AUDIT: stdout, file:PATH or"
+              + " bigquery:projects/PROJECT/datasets/DATASET/tables/TABLE, got '"
+              + bad
+              + "'",
+          e.getMessage().strip(),
+          bad);
+    }
+  }
 }

@@ -29,8 +29,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One fuzzing step for a stream: the fuzzer's bytes arrive either as the whole CloudEvent data or
- * as the message data inside a well-formed Pub/Sub envelope (with attributes for builds). Whatever
+ * One fuzzing step for a stream: the fuzzer's bytes arrive either as the whole push body or as the
+ * message data inside a well-formed Pub/Sub envelope (with attributes for builds). Whatever
  * arrives: nothing escapes as an exception (a throw would be a retry), and input that was refused
  * or ignored changes neither the memory nor the load balancer.
  */

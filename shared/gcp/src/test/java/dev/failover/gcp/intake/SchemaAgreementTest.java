@@ -86,7 +86,7 @@ class SchemaAgreementTest {
     int cases = 0;
     for (IntakeTest.Hostile h :
         IntakeTest.hostile().filter(h -> h.stream() == Intake.Stream.COMMANDS).toList()) {
-      String data = PubsubMessage.fromCloudEventData(h.body(), "x").data();
+      String data = PubsubMessage.fromEnvelope(h.body(), "x").data();
       boolean parserAccepts =
           parser.parse(new PubsubMessage("1", Optional.of(NOW), Map.of(), data), NOW)
               instanceof Inbound.Accepted;
