@@ -16,7 +16,7 @@ module "front" {
     "asia-east1"   = { capacity_rps = 1000, users_rps = 400, spill_to = ["us-central1", "europe-west1"] }
   }
 
-  depends_on = [google_project_service.api]
+  depends_on = [time_sleep.apis_settle]
 }
 
 module "controller" {
@@ -35,7 +35,7 @@ module "controller" {
   command_endpoint_invokers = var.command_endpoint_invokers
   # where the alerts on the controller itself go (a page, dead letters, failing functions, no tick)
   notification_channels = var.notification_channels
-  # true only where the project has no cloud-builds topic yet (gcloud pubsub topics describe cloud-builds)
+  # false where the project has a cloud-builds topic already (gcloud pubsub topics describe cloud-builds)
   create_cloud_builds_topic = var.create_cloud_builds_topic
   policy = {
     # at most a third of the capacity out: one region of three, which the subsets that
@@ -45,5 +45,5 @@ module "controller" {
     drain_on_deploy      = true
   }
 
-  depends_on = [google_project_service.api]
+  depends_on = [time_sleep.apis_settle]
 }

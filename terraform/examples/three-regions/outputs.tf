@@ -29,7 +29,7 @@ output "topics" {
 }
 
 output "audit_table" {
-  description = "The audit table for NDJSON loads."
+  description = "The audit records, one row per record_id: query this view (project.dataset.view)."
   value       = module.controller.audit_table
 }
 

@@ -54,7 +54,7 @@ variable "notification_channels" {
 }
 
 variable "create_cloud_builds_topic" {
-  description = "Create the cloud-builds topic Cloud Build publishes to: true only in a project that has none (gcloud pubsub topics describe cloud-builds fails with NOT_FOUND)."
+  description = "Create the cloud-builds topic Cloud Build publishes to (a new project has none). false where the project has it already (gcloud pubsub topics describe cloud-builds succeeds)."
   type        = bool
-  default     = false
+  default     = true
 }

@@ -88,9 +88,7 @@ resource "google_cloudfunctions2_function" "endpoint" {
   }
 
   depends_on = [
-    google_artifact_registry_repository_iam_member.build_pushes,
-    google_project_iam_member.build_logs,
-    google_storage_bucket_iam_member.build_reads_source,
+    time_sleep.build_grants_settle,
     google_pubsub_topic_iam_member.endpoint_publishes_verified,
   ]
 }

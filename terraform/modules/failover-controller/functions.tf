@@ -55,6 +55,41 @@ resource "google_storage_bucket_iam_member" "build_reads_source" {
   member = "serviceAccount:${google_service_account.build.email}"
 }
 
+# Cloud Functions copies the source object into its own bucket, gcf-v2-sources-NUMBER-REGION, and
+# the build reads it from there: without this the build fails with "Access to bucket
+# gcf-v2-sources-... denied. You must grant Storage Object Viewer permission to <build account>"
+# (provider issue 20571). That bucket may not exist before the first function is created, so the
+# grant is on the project, limited by condition to that bucket and its objects (Storage names them
+# projects/_/buckets/B and projects/_/buckets/B/objects/O).
+resource "google_project_iam_member" "build_reads_function_sources" {
+  project = var.project
+  role    = "roles/storage.objectViewer"
+  member  = "serviceAccount:${google_service_account.build.email}"
+
+  condition {
+    title      = "Cloud Functions source bucket only"
+    expression = "resource.name == \"projects/_/buckets/${local.function_sources_bucket}\" || resource.name.startsWith(\"projects/_/buckets/${local.function_sources_bucket}/\")"
+  }
+}
+
+# IAM grants take effect within about a minute, and a build started before its account's grants
+# settled fails half-way through the apply: the functions wait. The provider's own example of a
+# function with a custom build account ("basic builder") waits 60 s the same way.
+resource "time_sleep" "build_grants_settle" {
+  create_duration = "60s"
+
+  triggers = {
+    account = google_service_account.build.email
+  }
+
+  depends_on = [
+    google_artifact_registry_repository_iam_member.build_pushes,
+    google_project_iam_member.build_logs,
+    google_storage_bucket_iam_member.build_reads_source,
+    google_project_iam_member.build_reads_function_sources,
+  ]
+}
+
 resource "google_cloudfunctions2_function" "fn" {
   for_each = local.functions
 
@@ -90,25 +125,17 @@ resource "google_cloudfunctions2_function" "fn" {
     environment_variables = merge(local.function_env, { JAVA_TOOL_OPTIONS = "-XX:TieredStopAtLevel=1" })
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = each.value.topic
-    retry_policy          = "RETRY_POLICY_RETRY"
-    service_account_email = google_service_account.trigger.email
-  }
+  # no Eventarc trigger: each function is fed by a push subscription of subscriptions.tf
 
   depends_on = [
-    google_artifact_registry_repository_iam_member.build_pushes,
-    google_project_iam_member.build_logs,
-    google_storage_bucket_iam_member.build_reads_source,
+    time_sleep.build_grants_settle,
     google_project_iam_member.fn_lb,
     google_project_iam_member.fn_firestore,
     google_project_iam_member.fn_monitoring,
   ]
 }
 
-# the Eventarc trigger's identity may invoke each function's service
+# the push subscriptions' identity may invoke each function's service (and nobody else may)
 resource "google_cloud_run_v2_service_iam_member" "trigger_invokes" {
   for_each = local.functions
 

@@ -1,4 +1,4 @@
-# One service account per function. All four reconcile, so all four need the same narrow set; the
+# One service account per function. All five reconcile, so all five need the same narrow set; the
 # split keeps each function's audit trail and quota attributable, and lets one be revoked alone.
 resource "google_service_account" "fn" {
   for_each = local.functions
@@ -8,17 +8,12 @@ resource "google_service_account" "fn" {
   display_name = "failover ${each.key} function"
 }
 
-# the identity Eventarc uses to deliver Pub/Sub messages to the functions
+# the identity the push subscriptions deliver as (an OIDC token for it on every push): it may
+# invoke the event functions and holds nothing else
 resource "google_service_account" "trigger" {
   project      = var.project
   account_id   = "${var.name_prefix}-trigger"
-  display_name = "failover event triggers"
-}
-
-resource "google_project_iam_member" "trigger_receives" {
-  project = var.project
-  role    = "roles/eventarc.eventReceiver"
-  member  = "serviceAccount:${google_service_account.trigger.email}"
+  display_name = "failover push subscriptions"
 }
 
 # Only what the controller does to the load balancer, and why each permission is there:

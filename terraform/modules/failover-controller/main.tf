@@ -25,8 +25,9 @@ locals {
     FAILOVER_FIRESTORE_DATABASE       = google_firestore_database.state.name
     FAILOVER_LEDGER_TTL               = "P7D"
     FAILOVER_MAX_EVENT_AGE            = "PT1H"
-    FAILOVER_AUDIT                    = "stdout"
-    FAILOVER_EVENTS                   = google_pubsub_topic.events.id
+    # every record as a Cloud Logging line on stdout and a row of the audit table (state.tf)
+    FAILOVER_AUDIT  = "bigquery:projects/${var.project}/datasets/${google_bigquery_dataset.audit.dataset_id}/tables/${google_bigquery_table.audit_records.table_id}"
+    FAILOVER_EVENTS = google_pubsub_topic.events.id
     # where the command endpoints publish (read by the endpoints only)
     FAILOVER_VERIFIED_COMMANDS_TOPIC = google_pubsub_topic.verified_commands.id
   }
@@ -56,6 +57,13 @@ locals {
   }
 
   cloud_builds_topic = var.create_cloud_builds_topic ? google_pubsub_topic.cloud_builds[0].id : "projects/${var.project}/topics/cloud-builds"
-  regions            = { for r in var.topology.regions : r.region => r }
-  audit_schema       = var.audit_schema != "" ? var.audit_schema : "${path.module}/../../../schema/audit_record.bigquery.json"
+  # where Cloud Functions copies each function's source before building it (provider issue 20571)
+  function_sources_bucket = "gcf-v2-sources-${data.google_project.this.number}-${var.region}"
+  regions                 = { for r in var.topology.regions : r.region => r }
+  # the accounts that append audit records: the five functions and the command endpoints
+  audit_writers = merge(
+    { for k, a in google_service_account.fn : k => "serviceAccount:${a.email}" },
+    { endpoints = "serviceAccount:${google_service_account.endpoint.email}" },
+  )
+  audit_schema = var.audit_schema != "" ? var.audit_schema : "${path.module}/../../../schema/audit_record.bigquery.json"
 }

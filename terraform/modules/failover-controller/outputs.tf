@@ -1,5 +1,5 @@
 output "topics" {
-  description = "Topic ids: alerts, commands (operators publish here), ticks, events (change notifications out), dead-letter, cloud-builds."
+  description = "Topic ids: alerts, commands (direct publishers only), verified (the endpoints publish here), ticks, events (change notifications out), dead-letter, cloud-builds."
   value = {
     alerts       = google_pubsub_topic.alerts.id
     commands     = google_pubsub_topic.commands.id
@@ -27,12 +27,17 @@ output "commands_topic" {
 }
 
 output "audit_table" {
-  description = "The audit table for NDJSON loads (project.dataset.table)."
+  description = "The audit records, one row per record_id (project.dataset.view): what the README's queries read."
+  value       = "${var.project}.${google_bigquery_dataset.audit.dataset_id}.${google_bigquery_table.audit_records_unique.table_id}"
+}
+
+output "audit_raw_table" {
+  description = "The table the functions append to, at least once per record (project.dataset.table); also for bq load of NDJSON files."
   value       = "${var.project}.${google_bigquery_dataset.audit.dataset_id}.${google_bigquery_table.audit_records.table_id}"
 }
 
 output "audit_dataset" {
-  description = "The dataset that also receives the log sink's partitioned tables."
+  description = "The audit dataset."
   value       = google_bigquery_dataset.audit.dataset_id
 }
 
@@ -56,12 +61,10 @@ output "function_env" {
   value       = local.function_env
 }
 
-output "dead_letter_setup" {
-  description = "Commands that attach the dead-letter topic to the subscriptions Eventarc created for the functions (Terraform cannot reach them) and give Pub/Sub's service agent the roles dead-lettering needs: publisher on the dead-letter topic (granted here) and subscriber on each source subscription."
-  value = join("\n", [
-    "for s in $(gcloud pubsub subscriptions list --project ${var.project} --format='value(name)' --filter='name~eventarc-${var.region}-${var.name_prefix}-'); do",
-    "  gcloud pubsub subscriptions update \"$s\" --dead-letter-topic=${google_pubsub_topic.dead_letter.id} --max-delivery-attempts=10",
-    "  gcloud pubsub subscriptions add-iam-policy-binding \"$s\" --member=serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com --role=roles/pubsub.subscriber",
-    "done",
-  ])
+output "subscriptions" {
+  description = "The push subscription of each event function (with its dead-letter policy), and the dead-letter subscription to pull failed events from."
+  value = merge(
+    { for k, s in google_pubsub_subscription.push : k => s.name },
+    { dead_letter = google_pubsub_subscription.dead_letter.name },
+  )
 }

@@ -33,9 +33,10 @@ resource "google_pubsub_subscription" "dead_letter" {
   ack_deadline_seconds       = 60
 }
 
-# Cloud Build publishes its notifications to a topic named cloud-builds when one exists. Many projects
-# have it already (and other consumers with it): created here only on request, so that an apply does
-# not fail with 409 and a destroy does not delete a topic others read.
+# Cloud Build publishes its notifications to a topic named cloud-builds when one exists, and a new
+# project has none ("create a topic named cloud-builds", Cloud Build's "Subscribe to build
+# notifications"). Created here unless the user says the project has it (create_cloud_builds_topic
+# = false: an apply would fail with 409, and a destroy would delete a topic others read).
 resource "google_pubsub_topic" "cloud_builds" {
   count   = var.create_cloud_builds_topic ? 1 : 0
   project = var.project
@@ -49,8 +50,8 @@ resource "google_pubsub_topic_iam_member" "monitoring_publishes_alerts" {
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 
-  # the agent is created with the first Pub/Sub notification channel
-  depends_on = [google_monitoring_notification_channel.alerts]
+  # the agent is created with the first Pub/Sub notification channel, or by agents.tf
+  depends_on = [google_monitoring_notification_channel.alerts, time_sleep.agents_settle]
 }
 
 # Publishing straight to the commands topic is for the members direct_command_publishers names
@@ -72,15 +73,19 @@ resource "google_pubsub_topic_iam_member" "pubsub_agent_dead_letters" {
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+
+  depends_on = [time_sleep.agents_settle]
 }
 
-# Eventarc's Pub/Sub triggers push with an OIDC token for the trigger account, minted by Pub/Sub's
-# service agent. Agents created on or before 8 April 2021 lack the role that allows this (Eventarc's
-# "Roles and permissions for Pub/Sub triggers"): granted on the trigger account alone, not the project.
+# The push subscriptions send an OIDC token for the trigger account, minted by Pub/Sub's service
+# agent. Agents created on or before 8 April 2021 lack the role that allows this (Pub/Sub "Push
+# subscriptions", authentication): granted on the trigger account alone, not the project.
 resource "google_service_account_iam_member" "pubsub_agent_mints_trigger_tokens" {
   service_account_id = google_service_account.trigger.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+
+  depends_on = [time_sleep.agents_settle]
 }
 
 # the tick: Cloud Scheduler's agent publishes to the ticks topic
@@ -89,6 +94,8 @@ resource "google_pubsub_topic_iam_member" "scheduler_publishes_ticks" {
   topic   = google_pubsub_topic.ticks.name
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
+
+  depends_on = [time_sleep.agents_settle]
 }
 
 resource "google_cloud_scheduler_job" "tick" {

@@ -22,13 +22,21 @@ resource "google_bigquery_dataset" "audit" {
   project    = var.project
   dataset_id = replace("${var.name_prefix}_audit", "-", "_")
   location   = var.bigquery_location
+  # a dataset that holds tables cannot be deleted: with deletion_protection off, destroy deletes
+  # the audit table (and its rows) with it, so that a later apply can create both again
+  delete_contents_on_destroy = !var.deletion_protection
 }
 
-# for NDJSON loads (bq load --source_format=NEWLINE_DELIMITED_JSON) of audit files
+# Every audit record, as a row of schema/audit_record.bigquery.json: the functions append their
+# records here themselves through the BigQuery Storage Write API (default stream), at least once
+# (dev.failover.gcp.audit.BigQueryAuditSink); the view below keeps one row per record_id. Not a log
+# sink: a sink writes LogEntry-shaped rows (jsonPayload.*, numbers as FLOAT) into a table of its own
+# named after the log, and anyone who may write log entries could add rows there.
 resource "google_bigquery_table" "audit_records" {
   project             = var.project
   dataset_id          = google_bigquery_dataset.audit.dataset_id
   table_id            = "audit_records"
+  description         = "failover audit records as written (at least once); query audit_records_unique."
   schema              = file(local.audit_schema)
   deletion_protection = var.deletion_protection
 
@@ -40,24 +48,45 @@ resource "google_bigquery_table" "audit_records" {
   clustering = ["kind"]
 }
 
-# the functions' structured audit lines, routed to day-partitioned tables in the same dataset
-resource "google_logging_project_sink" "audit" {
-  project     = var.project
-  name        = "${var.name_prefix}-audit-to-bigquery"
-  destination = "bigquery.googleapis.com/projects/${var.project}/datasets/${google_bigquery_dataset.audit.dataset_id}"
-  # the label alone would take any workload's line that carries it: only the controller's functions
-  # (gen2 functions log as the Cloud Run services of their names, in the controller's region)
-  filter                 = "labels.failover_record=\"audit\" AND ${local.function_lines}"
-  unique_writer_identity = true
+# what the README's queries read: one row per record_id (a record written twice, after a retry or
+# by the outbox, is the same record; the earliest row of each id is kept)
+resource "google_bigquery_table" "audit_records_unique" {
+  project             = var.project
+  dataset_id          = google_bigquery_dataset.audit.dataset_id
+  table_id            = "audit_records_unique"
+  description         = "failover audit records, one row per record_id."
+  deletion_protection = var.deletion_protection
 
-  bigquery_options {
-    use_partitioned_tables = true
+  view {
+    use_legacy_sql = false
+    query          = <<-SQL
+      SELECT * FROM `${var.project}.${google_bigquery_dataset.audit.dataset_id}.${google_bigquery_table.audit_records.table_id}`
+      WHERE TRUE
+      QUALIFY ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY ts) = 1
+    SQL
   }
 }
 
-resource "google_bigquery_dataset_iam_member" "sink_writes" {
+# Appending rows through the Storage Write API needs bigquery.tables.updateData on the table, and
+# the JSON writer reads the table's schema first (GetWriteStream: bigquery.tables.get). A role with
+# exactly these two, on this table only, for the controller's accounts: nobody else is granted
+# writes here, so the rows are the controller's (project-wide roles such as Owner still can).
+resource "google_project_iam_custom_role" "audit_writer" {
+  project     = var.project
+  role_id     = replace("${var.name_prefix}AuditWriter${var.custom_role_suffix}", "-", "")
+  title       = "failover: append audit records"
+  description = "Append rows to the failover controller's audit table through the Storage Write API."
+  permissions = ["bigquery.tables.get", "bigquery.tables.updateData"]
+  stage       = "GA"
+}
+
+resource "google_bigquery_table_iam_member" "audit_writers" {
+  for_each = local.audit_writers
+
   project    = var.project
   dataset_id = google_bigquery_dataset.audit.dataset_id
-  role       = "roles/bigquery.dataEditor"
-  member     = google_logging_project_sink.audit.writer_identity
+  table_id   = google_bigquery_table.audit_records.table_id
+  role       = google_project_iam_custom_role.audit_writer.id
+  member     = each.value
 }
+

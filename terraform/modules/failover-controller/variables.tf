@@ -199,9 +199,39 @@ variable "direct_command_publishers" {
 }
 
 variable "create_cloud_builds_topic" {
-  description = "Create the cloud-builds topic that Cloud Build publishes to. Leave false when the project has it already (gcloud pubsub topics describe cloud-builds); set true in a project without it, or the builds function's trigger cannot be created."
+  description = "Create the cloud-builds topic that Cloud Build publishes to (a new project has none). Set false when the project has it already (gcloud pubsub topics describe cloud-builds succeeds), or the apply fails with 409."
   type        = bool
-  default     = false
+  default     = true
+}
+
+variable "max_delivery_attempts" {
+  description = "Deliveries of an alert, build or command to its function before Pub/Sub gives up and forwards it to the dead-letter topic (5 to 100; the tick's subscription always uses 5). With the default backoff, 20 attempts span about half an hour."
+  type        = number
+  default     = 20
+  validation {
+    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100 && floor(var.max_delivery_attempts) == var.max_delivery_attempts
+    error_message = "max_delivery_attempts must be a whole number from 5 to 100 (Pub/Sub's dead-letter policy range)."
+  }
+}
+
+variable "retry_minimum_backoff" {
+  description = "The shortest wait before Pub/Sub redelivers an event whose function failed (a transient cloud error): the first retry comes this soon, later ones back off exponentially."
+  type        = string
+  default     = "5s"
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.retry_minimum_backoff)) && tonumber(trimsuffix(var.retry_minimum_backoff, "s")) <= 600
+    error_message = "retry_minimum_backoff must be a number of seconds from 0s to 600s."
+  }
+}
+
+variable "retry_maximum_backoff" {
+  description = "The longest wait between two deliveries of a failing event."
+  type        = string
+  default     = "120s"
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.retry_maximum_backoff)) && tonumber(trimsuffix(var.retry_maximum_backoff, "s")) <= 600
+    error_message = "retry_maximum_backoff must be a number of seconds up to 600s."
+  }
 }
 
 variable "firestore_database" {
